@@ -1,0 +1,112 @@
+"""The composition root: settings → store, clock, ids, services, workers, app."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from zorders.adapters import RandomIds, SystemClock
+from zorders.config import Settings
+from zorders.http.app import create_app
+from zorders.http.context import ApiContext
+from zorders.service.accounts import AccountService
+from zorders.service.auth import Authenticator
+from zorders.service.demo import ensure_demo_tenant
+from zorders.service.orders import OrderService
+from zorders.service.ports import Clock, IdFactory
+from zorders.service.queries import Queries
+from zorders.service.tenants import Tenant
+from zorders.store.migrate import upgrade
+from zorders.store.sql import SqlStore
+from zorders.worker.maintenance import Maintenance
+from zorders.worker.runner import Worker, WorkerOptions
+
+
+@dataclass(kw_only=True)
+class Runtime:
+    settings: Settings
+    store: SqlStore
+    clock: Clock
+    ids: IdFactory
+    workers: list[Worker] = field(default_factory=list)
+    maintenance: Maintenance | None = None
+
+    def api_context(self) -> ApiContext:
+        return ApiContext(
+            auth=Authenticator(self.store, self.clock, self.ids),
+            orders=OrderService(self.store, self.clock, self.ids),
+            accounts=AccountService(self.store, self.clock, self.ids),
+            queries=Queries(self.store),
+            default_zuora_version="2025-08-12",
+            max_body_bytes=self.settings.max_body_bytes,
+            max_inflated_bytes=self.settings.max_inflated_bytes,
+        )
+
+    def start_background(self, worker_count: int) -> None:
+        prefix = f"{socket.gethostname()}:{os.getpid()}"
+        options = WorkerOptions(
+            lease=timedelta(seconds=self.settings.job_lease_seconds),
+            poll_interval=self.settings.poll_interval,
+        )
+        self.workers = [
+            Worker(self.store, self.clock, self.ids, name=f"{prefix}:{n}", options=options)
+            for n in range(worker_count)
+        ]
+        for worker in self.workers:
+            worker.start()
+        self.maintenance = Maintenance(
+            self.store, self.clock, job_retention=timedelta(days=self.settings.job_retention_days)
+        )
+        self.maintenance.start()
+
+    def stop_background(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        if self.maintenance is not None:
+            self.maintenance.stop()
+
+    def close(self) -> None:
+        self.stop_background()
+        self.store.close()
+
+
+def build(
+    settings: Settings, *, clock: Clock | None = None, ids: IdFactory | None = None
+) -> Runtime:
+    """Open the store and migrate it; start nothing yet."""
+    store = SqlStore(settings.database_url)
+    upgrade(store.engine)
+    return Runtime(
+        settings=settings, store=store, clock=clock or SystemClock(), ids=ids or RandomIds()
+    )
+
+
+def ensure_demo(runtime: Runtime) -> Tenant:
+    with runtime.store.begin() as uow:
+        return ensure_demo_tenant(
+            uow,
+            client_id=runtime.settings.demo_client_id,
+            client_secret=runtime.settings.demo_client_secret,
+            clock=runtime.clock,
+            ids=runtime.ids,
+        )
+
+
+def serve_app(runtime: Runtime) -> FastAPI:
+    """The app with its workers tied to its lifespan (started and stopped with the server)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start_background(runtime.settings.workers)
+        try:
+            yield
+        finally:
+            runtime.stop_background()
+
+    return create_app(runtime.api_context(), lifespan=lifespan)

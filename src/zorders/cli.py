@@ -1,0 +1,161 @@
+"""The ``zorders`` command: serve, worker, migrate, tenants."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import threading
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from zorders.bootstrap import build, ensure_demo, serve_app
+from zorders.config import Settings, settings_from_env
+from zorders.service.tenant_admin import create_tenant
+from zorders.service.tenants import TenantSettings
+
+app = typer.Typer(
+    help="zorders: a self-hostable, Zuora-compatible Orders service.", no_args_is_help=True
+)
+tenants_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
+app.add_typer(tenants_app, name="tenants")
+console = Console(stderr=True)
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url", envvar="ZORDERS_DATABASE_URL", help="sqlite:///… or postgresql://…"
+    ),
+]
+
+
+def _settings(**overrides: object) -> Settings:
+    return settings_from_env(os.environ).with_overrides(**overrides)
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(envvar="ZORDERS_HOST")] = None,
+    port: Annotated[int | None, typer.Option(envvar="ZORDERS_PORT")] = None,
+    database_url: DatabaseUrl = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(envvar="ZORDERS_WORKERS", help="In-process job workers (0: API only)."),
+    ] = None,
+) -> None:
+    """Migrate, make sure the demo tenant exists, and serve HTTP with job workers."""
+    import uvicorn
+
+    settings = _settings(host=host, port=port, database_url=database_url, workers=workers)
+    _logging(settings.log_level)
+    runtime = build(settings)
+    ensure_demo(runtime)
+    console.print(
+        f"[bold]zorders[/bold] on http://{settings.host}:{settings.port} "
+        f"({settings.database_url}, {settings.workers} worker(s))\n"
+        f"demo tenant: client_id={settings.demo_client_id} "
+        f"client_secret={settings.demo_client_secret}"
+    )
+    try:
+        uvicorn.run(
+            serve_app(runtime),
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+            access_log=False,
+        )
+    finally:
+        runtime.close()
+
+
+@app.command()
+def worker(
+    database_url: DatabaseUrl = None,
+    concurrency: Annotated[
+        int | None, typer.Option(envvar="ZORDERS_WORKERS", help="Worker threads.")
+    ] = None,
+) -> None:
+    """Run job workers only (no HTTP), sharing the database with any number of servers."""
+    settings = _settings(database_url=database_url, workers=concurrency)
+    _logging(settings.log_level)
+    runtime = build(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    runtime.start_background(max(settings.workers, 1))
+    console.print(
+        f"zorders worker: {max(settings.workers, 1)} thread(s) on {settings.database_url}"
+    )
+    stop.wait()
+    runtime.close()
+
+
+@app.command()
+def migrate(database_url: DatabaseUrl = None) -> None:
+    """Apply the database migrations and exit."""
+    settings = _settings(database_url=database_url)
+    build(settings).close()
+    console.print(f"migrated {settings.database_url}")
+
+
+@tenants_app.command("create")
+def tenants_create(
+    name: Annotated[str, typer.Option("--name", help="A unique tenant name.")],
+    async_create_status: Annotated[
+        int, typer.Option(help="HTTP status of POST /v1/async/orders: 200 (Zuora) or 202 (SDK).")
+    ] = 200,
+    zuora_version: Annotated[
+        str, typer.Option(help="Default Zuora-Version for requests that send none.")
+    ] = "2025-08-12",
+    orders_enabled: Annotated[bool, typer.Option("--orders-enabled/--no-orders-enabled")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line.")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a tenant and print its client id and secret (shown only once)."""
+    if async_create_status not in (200, 202):
+        raise typer.BadParameter("must be 200 or 202", param_hint="--async-create-status")
+    from zorders.domain.errors import ZuoraError
+    from zorders.http.versions import parse_version
+
+    try:
+        parse_version(zuora_version)
+    except ZuoraError as error:
+        raise typer.BadParameter(error.message, param_hint="--zuora-version") from None
+    runtime = build(_settings(database_url=database_url))
+    try:
+        with runtime.store.begin() as uow:
+            issued = create_tenant(
+                uow,
+                name=name,
+                settings=TenantSettings(
+                    async_create_status=async_create_status,
+                    zuora_version=zuora_version,
+                    orders_enabled=orders_enabled,
+                ),
+                clock=runtime.clock,
+                ids=runtime.ids,
+            )
+    except ZuoraError as error:
+        console.print(f"[red]error:[/red] {error.message}")
+        raise typer.Exit(1) from None
+    finally:
+        runtime.close()
+    if as_json:
+        print(json.dumps({"clientId": issued.client_id, "clientSecret": issued.client_secret}))
+    else:
+        print(
+            f"tenant:        {name}\nclient id:     {issued.client_id}\nclient secret: {issued.client_secret}"
+        )
+
+
+def main() -> None:
+    app()

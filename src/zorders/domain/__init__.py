@@ -1,0 +1,1 @@
+"""Pure domain: money, catalog, accounts, subscriptions, order actions, billing, errors."""

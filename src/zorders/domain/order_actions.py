@@ -1,0 +1,153 @@
+"""Order requests and one frozen class per order action, in domain terms (no JSON names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from zorders.domain.accounts import AccountDraft
+from zorders.domain.catalog import BillCycleType, BillingPeriod, BillingTiming, ChargeType, Tier
+from zorders.domain.subscriptions import Terms
+
+
+class OrderCategory(Enum):
+    NEW_SALES = "NewSales"
+    RETURN = "Return"
+
+
+class PreviewThruType(Enum):
+    TERM_END = "TermEnd"
+    SPECIFIC_DATE = "SpecificDate"
+    NUMBER_OF_PERIODS = "NumberOfPeriods"
+
+
+class PreviewType(Enum):
+    CHARGE_METRICS = "ChargeMetrics"
+    BILLING_DOCS = "BillingDocs"
+    ORDER_DELTA_METRICS = "OrderDeltaMetrics"
+    ORDER_METRICS = "OrderMetrics"
+    RAMP_METRICS = "RampMetrics"
+    RAMP_DELTA_METRICS = "RampDeltaMetrics"
+    FUNDS = "Funds"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TriggerDates:
+    contract_effective: date | None = None
+    service_activation: date | None = None
+    customer_acceptance: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChargeOverride:
+    product_rate_plan_charge_id: str
+    quantity: Decimal | None = None
+    list_price: Decimal | None = None
+    tiers: tuple[Tier, ...] | None = None
+    description: str | None = None
+    bill_cycle_day: int | None = None
+    bill_cycle_type: BillCycleType | None = None
+    billing_period: BillingPeriod | None = None
+    specific_billing_period: int | None = None
+    billing_timing: BillingTiming | None = None
+    #: Override of the charge's end: a number of billing periods, or a specific date.
+    up_to_periods: int | None = None
+    specific_end_date: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SubscribeToRatePlan:
+    product_rate_plan_id: str | None = None
+    product_rate_plan_number: str | None = None
+    charge_overrides: tuple[ChargeOverride, ...] = ()
+    unique_token: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderAction:
+    """Fields every action has; ``echo`` is the client's action as sent, returned by reads."""
+
+    trigger_dates: TriggerDates = TriggerDates()
+    change_reason: str | None = None
+    echo: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def type_name(self) -> str:
+        return type(self).__name__
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CreateSubscription(OrderAction):
+    terms: Terms
+    rate_plans: tuple[SubscribeToRatePlan, ...]
+    subscription_number: str | None = None
+    owner_account_number: str | None = None
+    invoice_owner_account_number: str | None = None
+    invoice_separately: bool = False
+    notes: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UnsupportedAction(OrderAction):
+    """A Zuora action type zorders does not execute yet: the job fails saying so."""
+
+    action_type: str
+
+    @property
+    def type_name(self) -> str:
+        return self.action_type
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SubscriptionChange:
+    """One ``subscriptions[]`` entry: a new subscription (no number) or an amended one."""
+
+    subscription_number: str | None
+    actions: tuple[CreateSubscription | UnsupportedAction, ...]
+    notes: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ProcessingOptions:
+    run_billing: bool = False
+    collect_payment: bool = False
+    target_date: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PreviewOptions:
+    thru_type: PreviewThruType
+    preview_types: tuple[PreviewType, ...]
+    specific_thru_date: date | None = None
+    number_of_periods: int | None = None
+    charge_types_to_exclude: tuple[ChargeType, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PreviewAccount:
+    """``previewAccountInfo``: the account a preview bills when there is none yet."""
+
+    currency: str
+    bill_cycle_day: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderRequest:
+    """A create or preview order, as the engine executes it."""
+
+    order_date: date
+    subscriptions: tuple[SubscriptionChange, ...]
+    existing_account_number: str | None = None
+    new_account: AccountDraft | None = None
+    order_number: str | None = None
+    category: OrderCategory = OrderCategory.NEW_SALES
+    description: str | None = None
+    reason_code: str | None = None
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    processing: ProcessingOptions = ProcessingOptions()
+    preview: PreviewOptions | None = None
+    preview_account: PreviewAccount | None = None
+    return_ids: bool = False

@@ -1,0 +1,317 @@
+"""The order aggregate: applying an order request's actions to accounts and subscriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from zorders.domain.accounts import Account, AccountDraft, validate_draft
+from zorders.domain.catalog import RatePlanOffer
+from zorders.domain.errors import BusinessRuleViolation, InvalidValue, NotFound, Resource
+from zorders.domain.numbering import Numbering, NumberKind
+from zorders.domain.order_actions import (
+    CreateSubscription,
+    OrderRequest,
+    TriggerDates,
+    UnsupportedAction,
+)
+from zorders.domain.subscribing import build_subscription
+from zorders.domain.subscriptions import Subscription, SubscriptionStatus
+
+
+class OrderStatus(Enum):
+    DRAFT = "Draft"
+    PENDING = "Pending"
+    COMPLETED = "Completed"
+    CANCELLED = "Cancelled"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderActionRecord:
+    id: str
+    type: str
+    sequence: int
+    trigger_dates: TriggerDates
+    change_reason: str | None
+    echo: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderSubscriptionRecord:
+    subscription_number: str
+    base_version: int | None
+    new_version: int
+    sequence: int
+    actions: tuple[OrderActionRecord, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Order:
+    id: str
+    number: str
+    order_date: date
+    account_id: str
+    account_number: str
+    currency: str
+    category: str
+    status: OrderStatus
+    subscriptions: tuple[OrderSubscriptionRecord, ...]
+    description: str | None = None
+    reason_code: str | None = None
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    created_at: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderContext:
+    """Everything an order may read, loaded by the caller before it is applied."""
+
+    #: The account named by ``existingAccountNumber``, if any.
+    existing_account: Account | None
+    offers_by_id: Mapping[str, RatePlanOffer]
+    offers_by_number: Mapping[str, RatePlanOffer]
+    #: Numbers already in use (account, subscription, order numbers the client asked for).
+    taken_numbers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderOutcome:
+    order: Order
+    account: Account
+    created_account: bool
+    #: The subscription versions this order wrote, in request order.
+    subscriptions: tuple[Subscription, ...]
+
+
+_ORDER_NUMBER_FORBIDDEN = "#?/"
+
+
+def place_order(
+    request: OrderRequest,
+    context: OrderContext,
+    numbering: Numbering,
+    *,
+    created_at: str,
+    account_override: Account | None = None,
+) -> OrderOutcome:
+    """Apply every action of ``request`` in order; raise a ZuoraError if any is refused.
+
+    Nothing is written here: the caller persists the outcome in one transaction, so an
+    order applies whole or not at all. ``account_override`` is the transient account a
+    preview bills when there is none (``previewAccountInfo``).
+    """
+    _check_order_number(request, context)
+    order_number = request.order_number or numbering.next_number(NumberKind.ORDER)
+    account, created = _order_account(request, context, numbering, account_override, created_at)
+    subscriptions: list[Subscription] = []
+    records: list[OrderSubscriptionRecord] = []
+    for sequence, change in enumerate(request.subscriptions):
+        if change.subscription_number is not None:
+            raise InvalidValue(
+                "Amending an existing subscription is not supported by zorders yet "
+                f"(subscription {change.subscription_number}).",
+                resource=Resource.ORDER,
+            )
+        if not change.actions:
+            raise InvalidValue("'orderActions' must not be empty.", resource=Resource.ORDER)
+        current: Subscription | None = None
+        action_records: list[OrderActionRecord] = []
+        for action_sequence, action in enumerate(change.actions):
+            if isinstance(action, UnsupportedAction):
+                raise InvalidValue(
+                    f"Order action type '{action.action_type}' is not supported by zorders yet.",
+                    resource=Resource.ORDER,
+                )
+            if current is not None:
+                raise BusinessRuleViolation(
+                    "A subscription can be created only once in an order.",
+                    resource=Resource.ORDER,
+                )
+            current = _create_subscription(
+                request,
+                action,
+                account,
+                context,
+                numbering,
+                order_number=order_number,
+                created_at=created_at,
+            )
+            action_records.append(
+                OrderActionRecord(
+                    id=numbering.new_id(),
+                    type="CreateSubscription",
+                    sequence=action_sequence,
+                    trigger_dates=action.trigger_dates,
+                    change_reason=action.change_reason,
+                    echo=action.echo,
+                )
+            )
+        assert current is not None  # the loop ran at least once
+        if account.bill_cycle_day == 0:
+            # billCycleDay 0 is "auto-set": the first subscription's start day decides it.
+            account = _with_bill_cycle_day(account, current.subscription_start_date.day)
+        subscriptions.append(current)
+        records.append(
+            OrderSubscriptionRecord(
+                subscription_number=current.number,
+                base_version=None,
+                new_version=current.version,
+                sequence=sequence,
+                actions=tuple(action_records),
+            )
+        )
+    pending = any(
+        s.status in (SubscriptionStatus.PENDING_ACTIVATION, SubscriptionStatus.PENDING_ACCEPTANCE)
+        for s in subscriptions
+    )
+    order = Order(
+        id=numbering.new_id(),
+        number=order_number,
+        order_date=request.order_date,
+        account_id=account.id,
+        account_number=account.number,
+        currency=account.currency,
+        category=request.category.value,
+        status=OrderStatus.PENDING if pending else OrderStatus.COMPLETED,
+        subscriptions=tuple(records),
+        description=request.description,
+        reason_code=request.reason_code,
+        custom_fields=request.custom_fields,
+        created_at=created_at,
+    )
+    return OrderOutcome(
+        order=order, account=account, created_account=created, subscriptions=tuple(subscriptions)
+    )
+
+
+def _check_order_number(request: OrderRequest, context: OrderContext) -> None:
+    number = request.order_number
+    if number is None:
+        return
+    if len(number) > 100 or any(c in number for c in _ORDER_NUMBER_FORBIDDEN) or not number:
+        raise InvalidValue(
+            "'orderNumber' must be 1 to 100 characters without '#', '?' or '/'.",
+            resource=Resource.ORDER,
+        )
+    if number in context.taken_numbers:
+        raise BusinessRuleViolation(
+            f"The order number {number} already exists.", resource=Resource.ORDER
+        )
+
+
+def _order_account(
+    request: OrderRequest,
+    context: OrderContext,
+    numbering: Numbering,
+    account_override: Account | None,
+    created_at: str,
+) -> tuple[Account, bool]:
+    if request.new_account is not None and request.existing_account_number is not None:
+        raise InvalidValue(
+            "Specify either 'existingAccountNumber' or 'newAccount', not both.",
+            resource=Resource.ORDER,
+        )
+    if account_override is not None:
+        return account_override, False
+    if request.new_account is not None:
+        return new_account(request.new_account, context.taken_numbers, numbering, created_at), True
+    if request.existing_account_number is None:
+        raise InvalidValue(
+            "Either 'existingAccountNumber' or 'newAccount' is required.", resource=Resource.ORDER
+        )
+    if context.existing_account is None:
+        raise NotFound(
+            f"Account {request.existing_account_number} does not exist.",
+            resource=Resource.ORDER,
+        )
+    return context.existing_account, False
+
+
+def new_account(
+    draft: AccountDraft, taken_numbers: frozenset[str], numbering: Numbering, created_at: str
+) -> Account:
+    """An account from a client's draft; the number is the client's or the next in sequence."""
+    validate_draft(draft)
+    if draft.account_number is not None and draft.account_number in taken_numbers:
+        raise BusinessRuleViolation(
+            f"The account number {draft.account_number} is already in use.",
+            resource=Resource.ACCOUNT,
+        )
+    return Account(
+        id=numbering.new_id(),
+        number=draft.account_number or numbering.next_number(NumberKind.ACCOUNT),
+        name=draft.name,
+        currency=draft.currency.upper(),
+        bill_cycle_day=draft.bill_cycle_day,
+        bill_to=draft.bill_to,
+        sold_to=draft.sold_to or draft.bill_to,
+        bill_to_contact_id=numbering.new_id(),
+        sold_to_contact_id=numbering.new_id(),
+        payment_term=draft.payment_term,
+        auto_pay=draft.auto_pay,
+        notes=draft.notes,
+        custom_fields=draft.custom_fields,
+        created_at=created_at,
+    )
+
+
+def _with_bill_cycle_day(account: Account, day: int) -> Account:
+    return replace(account, bill_cycle_day=day)
+
+
+def _create_subscription(
+    request: OrderRequest,
+    action: CreateSubscription,
+    account: Account,
+    context: OrderContext,
+    numbering: Numbering,
+    *,
+    order_number: str,
+    created_at: str,
+) -> Subscription:
+    if (
+        action.subscription_number is not None
+        and action.subscription_number in context.taken_numbers
+    ):
+        raise BusinessRuleViolation(
+            f"The subscription number {action.subscription_number} already exists.",
+            resource=Resource.SUBSCRIPTION,
+        )
+    for other in (action.owner_account_number, action.invoice_owner_account_number):
+        if other is not None and other != account.number:
+            raise InvalidValue(
+                "A subscription owner or invoice owner other than the order's account is not "
+                "supported by zorders yet.",
+                resource=Resource.ORDER,
+            )
+    offers = []
+    for wanted in action.rate_plans:
+        offer = None
+        if wanted.product_rate_plan_id is not None:
+            offer = context.offers_by_id.get(wanted.product_rate_plan_id)
+            key = wanted.product_rate_plan_id
+        elif wanted.product_rate_plan_number is not None:
+            offer = context.offers_by_number.get(wanted.product_rate_plan_number)
+            key = wanted.product_rate_plan_number
+        else:
+            raise InvalidValue(
+                "'productRatePlanId' or 'productRatePlanNumber' is required.",
+                resource=Resource.ORDER,
+            )
+        if offer is None:
+            raise InvalidValue(
+                f"Invalid product rate plan '{key}': it does not exist.", resource=Resource.ORDER
+            )
+        offers.append(offer)
+    return build_subscription(
+        action,
+        offers=tuple(offers),
+        account=account,
+        order_date=request.order_date,
+        order_number=order_number,
+        numbering=numbering,
+        created_at=created_at,
+    )

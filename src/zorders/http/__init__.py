@@ -1,0 +1,1 @@
+"""HTTP transport: Zuora's routes, envelopes, headers and error codes (FastAPI/Starlette)."""

@@ -1,0 +1,46 @@
+"""The ASGI application: routes, error translation and middleware, built from an ApiContext."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+import zorders
+from zorders.domain.errors import ZuoraError
+from zorders.http import errors
+from zorders.http.context import ApiContext
+from zorders.http.endpoints import accounts, catalog, jobs, oauth, orders, subscriptions
+from zorders.http.middleware import ZuoraHeadersMiddleware
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+#: Zuora compresses a response only when it is over 1000 bytes (facts §11 "Compression").
+GZIP_OVER_BYTES = 1000
+
+
+def create_app(context: ApiContext, lifespan: Lifespan | None = None) -> FastAPI:
+    app = FastAPI(
+        title="zorders",
+        version=zorders.__version__,
+        description="A self-hostable, Zuora-compatible Orders service.",
+        lifespan=lifespan,
+    )
+    app.state.api = context
+    for module in (oauth, orders, jobs, accounts, subscriptions, catalog):
+        app.include_router(module.router)
+    app.add_exception_handler(ZuoraError, errors.on_zuora_error)
+    app.add_exception_handler(RequestValidationError, errors.on_validation_error)
+    app.add_exception_handler(HTTPException, errors.on_http_exception)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_OVER_BYTES + 1)
+    app.add_middleware(
+        ZuoraHeadersMiddleware,
+        max_body_bytes=context.max_body_bytes,
+        max_inflated_bytes=context.max_inflated_bytes,
+        default_version=context.default_zuora_version,
+    )
+    return app

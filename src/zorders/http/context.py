@@ -1,0 +1,50 @@
+"""What the HTTP layer is given by the composition root (no globals, no concrete store)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from zorders.domain.errors import AuthenticationFailed, PermissionDenied, Resource
+from zorders.service.accounts import AccountService
+from zorders.service.auth import Authenticator
+from zorders.service.orders import OrderService
+from zorders.service.queries import Queries
+from zorders.service.tenants import Tenant
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ApiContext:
+    auth: Authenticator
+    orders: OrderService
+    accounts: AccountService
+    queries: Queries
+    default_zuora_version: str
+    max_body_bytes: int
+    max_inflated_bytes: int
+
+
+def api(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.api
+    return context
+
+
+def current_tenant(request: Request) -> Tenant:
+    """The tenant of the bearer token; every /v1 route depends on this."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed("Authentication error")
+    tenant = api(request).auth.authenticate(token.strip())
+    request.state.tenant = tenant
+    return tenant
+
+
+def orders_tenant(request: Request) -> Tenant:
+    """A tenant with the Orders feature on (facts §12: category 10 otherwise)."""
+    tenant = current_tenant(request)
+    if not tenant.settings.orders_enabled:
+        raise PermissionDenied(
+            "The Orders feature is not enabled for this tenant.", resource=Resource.ORDER
+        )
+    return tenant

@@ -1,0 +1,1 @@
+"""Thin endpoints: parse → command → one service call → serialise."""

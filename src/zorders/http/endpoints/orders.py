@@ -1,0 +1,87 @@
+"""Orders: async create/preview (jobs), sync create/preview, and reading an order."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from zorders.http.context import api, orders_tenant
+from zorders.http.errors import request_version
+from zorders.http.responses import ZuoraJSONResponse
+from zorders.http.wire import commands
+from zorders.http.wire.models import CreateOrderBody, PreviewOrderBody
+from zorders.http.wire.objects_json import order_json
+from zorders.http.wire.results_json import create_result_json, preview_result_json
+from zorders.service.jobs import JobKind
+from zorders.service.orders import SubmitOrder
+from zorders.service.tenants import Tenant
+
+router = APIRouter(tags=["Orders"])
+TenantDep = Annotated[Tenant, Depends(orders_tenant)]
+
+
+def _accepted(job_id: str, status: int) -> ZuoraJSONResponse:
+    # Location as Zuora's 202 documents it: relative, without /v1 (facts §13.14).
+    return ZuoraJSONResponse(
+        {"jobId": job_id, "success": True},
+        status_code=status,
+        headers={"Location": f"/async-jobs/{job_id}"},
+    )
+
+
+@router.post("/v1/async/orders", summary="Create an order asynchronously")
+def create_order_async(
+    request: Request,
+    body: CreateOrderBody,
+    tenant: TenantDep,
+    return_ids: Annotated[bool, Query(alias="returnIds")] = False,
+) -> Any:
+    job_id = api(request).orders.submit(
+        SubmitOrder(
+            tenant_id=tenant.id,
+            kind=JobKind.CREATE_ORDER,
+            request=commands.create_order_request(body, return_ids=return_ids),
+            track_id=request.headers.get("zuora-track-id"),
+        )
+    )
+    # 200 as Zuora answers today; 202 for tenants whose clients map only 202 (facts §13.1).
+    return _accepted(job_id, tenant.settings.async_create_status)
+
+
+@router.post("/v1/async/orders/preview", summary="Preview an order asynchronously")
+def preview_order_async(request: Request, body: PreviewOrderBody, tenant: TenantDep) -> Any:
+    job_id = api(request).orders.submit(
+        SubmitOrder(
+            tenant_id=tenant.id,
+            kind=JobKind.PREVIEW_ORDER,
+            request=commands.preview_order_request(body),
+            track_id=request.headers.get("zuora-track-id"),
+        )
+    )
+    return _accepted(job_id, 202)
+
+
+@router.post("/v1/orders", summary="Create an order")
+def create_order(
+    request: Request,
+    body: CreateOrderBody,
+    tenant: TenantDep,
+    return_ids: Annotated[bool, Query(alias="returnIds")] = False,
+) -> Any:
+    result = api(request).orders.create(
+        tenant.id, commands.create_order_request(body, return_ids=return_ids)
+    )
+    return ZuoraJSONResponse(create_result_json(result, request_version(request)))
+
+
+@router.post("/v1/orders/preview", summary="Preview an order")
+def preview_order(request: Request, body: PreviewOrderBody, tenant: TenantDep) -> Any:
+    result = api(request).orders.preview(tenant.id, commands.preview_order_request(body))
+    return ZuoraJSONResponse({"success": True, "previewResult": preview_result_json(result)})
+
+
+@router.get("/v1/orders/{orderNumber}", summary="Retrieve an order")
+def get_order(request: Request, orderNumber: str, tenant: TenantDep) -> Any:
+    order = api(request).queries.order(tenant.id, orderNumber)
+    return ZuoraJSONResponse({"success": True, "order": order_json(order)})

@@ -1,0 +1,189 @@
+"""Orders, subscriptions and accounts in Zuora's read shapes (facts §6–§8)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from zorders.domain.accounts import Account, Contact
+from zorders.domain.orders import Order
+from zorders.domain.subscriptions import RatePlanCharge, Subscription, TermLength
+from zorders.http.wire.catalog_json import tier_json
+from zorders.service.queries import SubscriptionView
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def order_json(order: Order) -> dict[str, Any]:
+    return {
+        "orderNumber": order.number,
+        "orderDate": order.order_date.isoformat(),
+        "createdDate": order.created_at,
+        "createdBy": "zorders",
+        "updatedDate": order.created_at,
+        "updatedBy": "zorders",
+        "currency": order.currency,
+        "category": order.category,
+        "description": order.description,
+        "reasonCode": order.reason_code,
+        "existingAccountNumber": order.account_number,
+        "status": order.status.value,
+        "customFields": order.custom_fields,
+        "orderLineItems": [],
+        "subscriptions": [
+            {
+                "subscriptionNumber": s.subscription_number,
+                "baseVersion": s.base_version,
+                "newVersion": s.new_version,
+                "sequence": s.sequence,
+                "subscriptionOwnerAccountNumber": order.account_number,
+                "orderActions": [
+                    {**a.echo, "id": a.id, "type": a.type, "sequence": a.sequence}
+                    for a in s.actions
+                ],
+            }
+            for s in order.subscriptions
+        ],
+    }
+
+
+def _term(term: TermLength | None) -> tuple[int | None, str | None]:
+    return (None, None) if term is None else (term.period, term.period_type.value)
+
+
+def _charge_json(charge: RatePlanCharge, view: SubscriptionView) -> dict[str, Any]:
+    metrics = view.metrics.get(charge.number)
+    return {
+        "id": charge.id,
+        "number": charge.number,
+        "originalChargeId": charge.id,
+        "productRatePlanChargeId": charge.product_rate_plan_charge_id,
+        "name": charge.name,
+        "description": charge.description,
+        "type": charge.type.value,
+        "model": charge.model.value,
+        "currency": charge.currency,
+        "price": charge.price,
+        "quantity": charge.quantity,
+        "tiers": [tier_json(t) for t in charge.tiers] if charge.tiers else None,
+        "uom": charge.uom,
+        "billingPeriod": charge.billing_period.value if charge.billing_period else None,
+        "specificBillingPeriod": charge.specific_billing_period,
+        "billingDay": charge.bill_cycle_type.value,
+        "billingTiming": charge.billing_timing.value,
+        "listPriceBase": charge.list_price_base.value,
+        "triggerEvent": charge.trigger_event.value,
+        "endDateCondition": charge.end_date_condition.value,
+        "upToPeriods": charge.up_to_periods,
+        "effectiveStartDate": _day(charge.effective_start_date),
+        "effectiveEndDate": _day(charge.effective_end_date),
+        "mrr": metrics.cmrr if metrics else None,
+        "tcv": metrics.tcv if metrics else None,
+        "dmrc": metrics.cmrr if metrics else None,
+        "dtcv": metrics.tcv if metrics else None,
+        "segment": charge.segment,
+        "version": view.subscription.version,
+        "done": False,
+    }
+
+
+def subscription_json(view: SubscriptionView) -> dict[str, Any]:
+    sub: Subscription = view.subscription
+    initial, initial_type = _term(sub.terms.initial_term)
+    renewal, renewal_type = _term(sub.terms.renewal_term)
+    return {
+        "success": True,
+        "id": sub.id,
+        "subscriptionNumber": sub.number,
+        "version": sub.version,
+        "revision": f"{sub.version}.0",
+        "isLatestVersion": view.is_latest,
+        "status": sub.status.value,
+        "accountId": sub.account_id,
+        "accountNumber": sub.account_number,
+        "accountName": view.account_name,
+        "invoiceOwnerAccountId": sub.invoice_owner_account_id,
+        "invoiceOwnerAccountNumber": sub.invoice_owner_account_number,
+        "invoiceOwnerAccountName": view.account_name,
+        "termType": sub.terms.term_type.value,
+        "initialTerm": initial,
+        "initialTermPeriodType": initial_type,
+        "currentTerm": initial,
+        "currentTermPeriodType": initial_type,
+        "renewalTerm": renewal,
+        "renewalTermPeriodType": renewal_type,
+        "renewalSetting": sub.terms.renewal_setting.value,
+        "autoRenew": sub.terms.auto_renew,
+        "contractEffectiveDate": _day(sub.contract_effective_date),
+        "serviceActivationDate": _day(sub.service_activation_date),
+        "customerAcceptanceDate": _day(sub.customer_acceptance_date),
+        "subscriptionStartDate": _day(sub.subscription_start_date),
+        "subscriptionEndDate": _day(sub.subscription_end_date),
+        "termStartDate": _day(sub.term_start_date),
+        "termEndDate": _day(sub.term_end_date),
+        "contractedMrr": view.contracted_mrr,
+        "totalContractedValue": view.total_contracted_value,
+        "currency": sub.currency,
+        "orderNumber": sub.order_number,
+        "invoiceSeparately": sub.invoice_separately,
+        "notes": sub.notes,
+        "createTime": sub.created_at,
+        "updateTime": sub.created_at,
+        "ratePlans": [
+            {
+                "id": plan.id,
+                "productId": plan.product_id,
+                "productName": plan.product_name,
+                "productSku": plan.product_sku,
+                "productRatePlanId": plan.product_rate_plan_id,
+                "productRatePlanNumber": plan.product_rate_plan_number,
+                "ratePlanName": plan.name,
+                "uniqueToken": plan.unique_token,
+                "ratePlanCharges": [_charge_json(c, view) for c in plan.charges],
+            }
+            for plan in sub.rate_plans
+        ],
+    }
+
+
+def contact_json(contact: Contact, contact_id: str) -> dict[str, Any]:
+    return {
+        "id": contact_id,
+        "firstName": contact.first_name,
+        "lastName": contact.last_name,
+        "workEmail": contact.work_email,
+        "address1": contact.address1,
+        "city": contact.city,
+        "state": contact.state,
+        "country": contact.country,
+        "zipCode": contact.zip_code,
+    }
+
+
+def account_json(account: Account) -> dict[str, Any]:
+    return {
+        "success": True,
+        "basicInfo": {
+            "id": account.id,
+            "accountNumber": account.number,
+            "name": account.name,
+            "status": account.status,
+            "notes": account.notes,
+            "customFields": account.custom_fields,
+        },
+        "billingAndPayment": {
+            "billCycleDay": account.bill_cycle_day,
+            "currency": account.currency,
+            "autoPay": account.auto_pay,
+            "paymentTerm": account.payment_term,
+        },
+        "metrics": {
+            "balance": account.balance,
+            "totalInvoiceBalance": account.balance,
+            "creditBalance": 0,
+        },
+        "billToContact": contact_json(account.bill_to, account.bill_to_contact_id),
+        "soldToContact": contact_json(account.sold_to, account.sold_to_contact_id),
+    }

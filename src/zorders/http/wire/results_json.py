@@ -1,0 +1,146 @@
+"""Jobs, order results and previews in Zuora's shapes (facts §1, §4, §5)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from zorders.domain.billing import ChargeMetrics, InvoiceItem
+from zorders.http.versions import ZuoraVersion
+from zorders.service.jobs import Job, JobStatus
+from zorders.service.results import (
+    CreateOrderResult,
+    PreviewInvoice,
+    PreviewOrderResult,
+    SubscriptionMetrics,
+)
+
+
+def create_result_json(result: CreateOrderResult, version: ZuoraVersion) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "success": True,
+        "orderNumber": result.order_number,
+        "accountNumber": result.account_number,
+        "status": result.status,
+    }
+    # Before 223.0 the numbers are a flat list; from it, objects (facts §4).
+    if version.subscriptions_list:
+        body["subscriptions"] = [
+            {
+                "subscriptionNumber": s.number,
+                "status": s.status,
+                "subscriptionOwnerNumber": s.owner_account_number,
+                "subscriptionOwnerId": s.owner_account_id,
+                **({"subscriptionId": s.id} if result.return_ids else {}),
+            }
+            for s in result.subscriptions
+        ]
+    else:
+        body["subscriptionNumbers"] = [s.number for s in result.subscriptions]
+    if result.return_ids:
+        body["orderId"] = result.order_id
+        body["accountId"] = result.account_id
+        body["subscriptionIds"] = [s.id for s in result.subscriptions]
+    if result.invoice_numbers:
+        body["invoiceNumbers"] = list(result.invoice_numbers)
+        if result.return_ids:
+            body["invoiceIds"] = list(result.invoice_ids)
+    if result.payment_number is not None:
+        body["paymentNumber"] = result.payment_number
+        # paidAmount is a string in Zuora's schema (facts §2).
+        body["paidAmount"] = str(result.paid_amount)
+        if result.return_ids:
+            body["paymentId"] = result.payment_id
+    return body
+
+
+def _metric(regular: Decimal, discount: Decimal) -> dict[str, Any]:
+    # A new subscription's delta equals its value (nothing existed before).
+    return {
+        "regular": regular,
+        "regularDelta": regular,
+        "discount": discount,
+        "discountDelta": discount,
+    }
+
+
+def _charge_metrics_json(m: ChargeMetrics, new: bool) -> dict[str, Any]:
+    return {
+        "chargeNumber": None if new else m.charge_number,
+        "productRatePlanChargeId": m.product_rate_plan_charge_id,
+        "productRatePlanId": m.product_rate_plan_id,
+        "originRatePlanId": None,
+        "subscriptionRatePlanNumber": None,
+        "isPending": False,
+        "cmrr": _metric(m.cmrr, m.cmrr_discount),
+        "tcv": _metric(m.tcv, m.tcv_discount),
+        "tcb": _metric(m.tcb, m.tcb_discount),
+        "tax": _metric(Decimal(0), Decimal(0)),
+    }
+
+
+def _subscription_metrics_json(s: SubscriptionMetrics) -> dict[str, Any]:
+    new = s.subscription_number is None
+    return {
+        "subscriptionNumber": s.subscription_number,
+        "charges": [_charge_metrics_json(m, new) for m in s.charges],
+    }
+
+
+def _item_json(item: InvoiceItem) -> dict[str, Any]:
+    return {
+        "serviceStartDate": item.service_start_date.isoformat(),
+        "serviceEndDate": item.service_end_date.isoformat(),
+        "amountWithoutTax": item.amount,
+        "taxAmount": Decimal(0),
+        "chargeDescription": item.charge_description,
+        "chargeName": item.charge_name,
+        "chargeNumber": item.charge_number,
+        "subscriptionNumber": item.subscription_number,
+        "processingType": item.processing_type.value,
+        "productName": item.product_name,
+        "productRatePlanChargeId": item.product_rate_plan_charge_id,
+        "unitPrice": item.unit_price,
+        "orderLineItemNumber": None,
+        "taxationItems": [],
+        "additionalInfo": {"quantity": item.quantity, "unitOfMeasure": item.uom or ""},
+    }
+
+
+def _invoice_json(invoice: PreviewInvoice) -> dict[str, Any]:
+    return {
+        "amount": invoice.amount,
+        "amountWithoutTax": invoice.amount,
+        "taxAmount": Decimal(0),
+        "targetDate": invoice.target_date.isoformat(),
+        "invoiceItems": [_item_json(i) for i in invoice.items],
+    }
+
+
+def preview_result_json(result: PreviewOrderResult) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if result.charge_metrics is not None:
+        body["chargeMetrics"] = [_subscription_metrics_json(s) for s in result.charge_metrics]
+    if result.invoices is not None:
+        body["invoices"] = [_invoice_json(i) for i in result.invoices]
+    if result.not_previewed:
+        # Zuora cannot preview usage either; zorders says so instead of inventing amounts.
+        body["notPreviewedChargeTypes"] = list(result.not_previewed)
+    return body
+
+
+def job_json(job: Job, version: ZuoraVersion) -> dict[str, Any]:
+    """``GET /v1/async-jobs/{jobId}``: ``success`` is true whenever the job was found."""
+    result: dict[str, Any] | None = None
+    if job.status is JobStatus.COMPLETED and job.result is not None:
+        if isinstance(job.result, CreateOrderResult):
+            result = create_result_json(job.result, version)
+        else:
+            result = {"success": True, **preview_result_json(job.result)}
+        result["jobType"] = job.kind.value
+    return {
+        "status": job.status.zuora,
+        "errors": job.error if job.status is JobStatus.FAILED else None,
+        "result": result,
+        "success": True,
+    }

@@ -1,0 +1,1 @@
+"""Use cases: submitting and running order jobs, reads, tenants and auth, on the ports."""

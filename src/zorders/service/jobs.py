@@ -1,0 +1,66 @@
+"""The async job value: what was asked, where it stands, what came of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from zorders.domain.order_actions import OrderRequest
+from zorders.service.results import CreateOrderResult, PreviewOrderResult
+from zorders.types import JobId, TenantId
+
+
+class JobKind(Enum):
+    #: The value is Zuora's ``jobType`` in a job's result.
+    CREATE_ORDER = "AsyncCreateOrder"
+    PREVIEW_ORDER = "AsyncPreviewOrder"
+
+
+class JobStatus(Enum):
+    #: Committed, waiting for a worker; clients see ``Processing`` (Zuora has no queued state).
+    PENDING = "pending"
+    #: Claimed by a worker that holds its lease.
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def zuora(self) -> str:
+        """The status as ``GET /v1/async-jobs/{jobId}`` reports it (facts §1)."""
+        if self is JobStatus.COMPLETED:
+            return "Completed"
+        if self is JobStatus.FAILED:
+            return "Failed"
+        return "Processing"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED)
+
+
+JobResult = CreateOrderResult | PreviewOrderResult
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Job:
+    id: JobId
+    tenant_id: TenantId
+    kind: JobKind
+    status: JobStatus
+    request: OrderRequest
+    created_at: datetime
+    updated_at: datetime
+    attempts: int = 0
+    track_id: str | None = None
+    result: JobResult | None = None
+    #: ``[<8-digit code>]: <message>`` once Failed, as Zuora reports job failures.
+    error: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    locked_by: str | None = None
+    locked_until: datetime | None = None
+
+
+def job_error_text(code: int, message: str) -> str:
+    return f"[{code}]: {message}"

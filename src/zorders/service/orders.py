@@ -1,0 +1,156 @@
+"""Order use cases: submit a job, and execute a create or preview (async jobs and sync calls)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zorders.domain.errors import InvalidValue, Resource
+from zorders.domain.order_actions import OrderRequest
+from zorders.domain.orders import place_order
+from zorders.service.context import load_order_context
+from zorders.service.jobs import Job, JobKind, JobStatus
+from zorders.service.numbering import SequenceNumbering
+from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
+from zorders.service.preview import preview_order
+from zorders.service.results import CreateOrderResult, PreviewOrderResult, SubscriptionOutcome
+from zorders.types import JobId, TenantId
+
+#: Zuora's documented size limits per call (facts §2 "Size limits").
+SYNC_LIMIT = 50
+ASYNC_LIMIT = 300
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SubmitOrder:
+    tenant_id: TenantId
+    kind: JobKind
+    request: OrderRequest
+    track_id: str | None = None
+
+
+def check_request_shape(request: OrderRequest, *, limit: int, preview: bool) -> None:
+    """Refuse at once what no job could run: size limits and contradictory account fields."""
+    if len(request.subscriptions) > limit:
+        raise InvalidValue(
+            f"An order can contain at most {limit} subscriptions in this call.",
+            resource=Resource.ORDER,
+        )
+    actions = sum(len(change.actions) for change in request.subscriptions)
+    if actions > limit:
+        raise InvalidValue(
+            f"An order can contain at most {limit} order actions in this call.",
+            resource=Resource.ORDER,
+        )
+    has_account_source = request.existing_account_number is not None or (
+        request.preview_account if preview else request.new_account
+    )
+    if request.existing_account_number is not None and request.new_account is not None:
+        raise InvalidValue(
+            "Specify either 'existingAccountNumber' or 'newAccount', not both.",
+            resource=Resource.ORDER,
+        )
+    if not has_account_source:
+        wanted = "'previewAccountInfo'" if preview else "'newAccount'"
+        raise InvalidValue(
+            f"Either 'existingAccountNumber' or {wanted} is required.", resource=Resource.ORDER
+        )
+    if not request.subscriptions:
+        raise InvalidValue("'subscriptions' must not be empty.", resource=Resource.ORDER)
+
+
+def submit_order(cmd: SubmitOrder, uow: UnitOfWork, clock: Clock, ids: IdFactory) -> JobId:
+    """Insert the job carrying ``cmd.request``; it commits with the caller's unit of work,
+    so a jobId handed to a client always names a committed job."""
+    check_request_shape(cmd.request, limit=ASYNC_LIMIT, preview=cmd.kind is JobKind.PREVIEW_ORDER)
+    now = clock.now()
+    job = Job(
+        id=JobId(ids.new_id()),
+        tenant_id=cmd.tenant_id,
+        kind=cmd.kind,
+        status=JobStatus.PENDING,
+        request=cmd.request,
+        created_at=now,
+        updated_at=now,
+        track_id=cmd.track_id,
+    )
+    uow.jobs.add(job)
+    return job.id
+
+
+def create_order(
+    uow: UnitOfWork, tenant_id: TenantId, request: OrderRequest, clock: Clock, ids: IdFactory
+) -> CreateOrderResult:
+    """Apply the order and write everything it creates in ``uow`` (all or nothing)."""
+    if request.processing.run_billing or request.processing.collect_payment:
+        raise InvalidValue(
+            "'processingOptions.runBilling' and 'collectPayment' are not supported by "
+            "zorders yet; create the order without them.",
+            resource=Resource.ORDER,
+        )
+    scope = uow.tenant(tenant_id)
+    context = load_order_context(scope, request)
+    outcome = place_order(
+        request,
+        context,
+        SequenceNumbering(scope.counters, ids),
+        created_at=clock.now().strftime("%Y-%m-%d %H:%M:%S"),
+    )
+    if outcome.created_account:
+        scope.accounts.add(outcome.account)
+    elif context.existing_account is not None and outcome.account != context.existing_account:
+        scope.accounts.update(outcome.account)
+    for subscription in outcome.subscriptions:
+        scope.subscriptions.add_version(subscription)
+    scope.orders.add(outcome.order)
+    return CreateOrderResult(
+        order_number=outcome.order.number,
+        order_id=outcome.order.id,
+        account_number=outcome.account.number,
+        account_id=outcome.account.id,
+        status=outcome.order.status.value,
+        subscriptions=tuple(
+            SubscriptionOutcome(
+                number=s.number,
+                id=s.id,
+                status=s.status.value,
+                owner_account_id=s.account_id,
+                owner_account_number=s.account_number,
+            )
+            for s in outcome.subscriptions
+        ),
+        return_ids=request.return_ids,
+    )
+
+
+def run_create_order(job: Job, uow: UnitOfWork, clock: Clock, ids: IdFactory) -> CreateOrderResult:
+    return create_order(uow, job.tenant_id, job.request, clock, ids)
+
+
+def run_preview_order(
+    job: Job, uow: UnitOfWork, clock: Clock, ids: IdFactory
+) -> PreviewOrderResult:
+    return preview_order(uow, job.tenant_id, job.request, clock, ids)
+
+
+class OrderService:
+    """The order use cases, each in its own transaction, as the HTTP endpoints call them."""
+
+    def __init__(self, store: Store, clock: Clock, ids: IdFactory) -> None:
+        self._store = store
+        self._clock = clock
+        self._ids = ids
+
+    def submit(self, cmd: SubmitOrder) -> JobId:
+        with self._store.begin() as uow:
+            return submit_order(cmd, uow, self._clock, self._ids)
+
+    def create(self, tenant_id: TenantId, request: OrderRequest) -> CreateOrderResult:
+        """``POST /v1/orders``: the same engine as the async job, within the sync limits."""
+        check_request_shape(request, limit=SYNC_LIMIT, preview=False)
+        with self._store.begin() as uow:
+            return create_order(uow, tenant_id, request, self._clock, self._ids)
+
+    def preview(self, tenant_id: TenantId, request: OrderRequest) -> PreviewOrderResult:
+        check_request_shape(request, limit=SYNC_LIMIT, preview=True)
+        with self._store.begin(write=False) as uow:
+            return preview_order(uow, tenant_id, request, self._clock, self._ids)

@@ -1,0 +1,210 @@
+"""The seams between use cases and the outside world: storage, time and ids.
+
+Every store (SQLite, PostgreSQL, and the test stores) implements these; the
+service layer and the worker see nothing else. A ``UnitOfWork`` is one database
+transaction: what its repositories write commits together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Protocol
+
+from zorders.domain.accounts import Account
+from zorders.domain.catalog import Product, ProductRatePlan, ProductRatePlanCharge
+from zorders.domain.numbering import NumberKind
+from zorders.domain.orders import Order
+from zorders.domain.subscriptions import Subscription
+from zorders.service.jobs import Job, JobResult
+from zorders.service.tenants import Tenant
+from zorders.types import JobId, TenantId
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class IdFactory(Protocol):
+    def new_id(self) -> str:
+        """A fresh id of 32 lowercase hex characters (Zuora's id shape)."""
+        ...
+
+
+class TenantRepository(Protocol):
+    def add(self, tenant: Tenant) -> None: ...
+
+    def update(self, tenant: Tenant) -> None: ...
+
+    def get(self, tenant_id: TenantId) -> Tenant | None: ...
+
+    def by_client_id(self, client_id: str) -> Tenant | None: ...
+
+    def by_name(self, name: str) -> Tenant | None: ...
+
+    def list(self) -> Sequence[Tenant]: ...
+
+
+class TokenRepository(Protocol):
+    def add(self, token_hash: str, tenant_id: TenantId, expires_at: datetime) -> None: ...
+
+    def get(self, token_hash: str) -> tuple[TenantId, datetime] | None:
+        """The tenant and expiry of a token, by the token's SHA-256."""
+        ...
+
+    def delete_expired(self, now: datetime) -> int: ...
+
+
+class CatalogRepository(Protocol):
+    def add_product(self, product: Product) -> None: ...
+
+    def add_rate_plan(self, plan: ProductRatePlan) -> None: ...
+
+    def add_charge(self, charge: ProductRatePlanCharge) -> None: ...
+
+    def product(self, key: str) -> Product | None:
+        """By id, SKU or product number."""
+        ...
+
+    def products(self, *, offset: int, limit: int) -> Sequence[Product]:
+        """Newest first."""
+        ...
+
+    def rate_plan(self, key: str) -> ProductRatePlan | None:
+        """By id or product rate plan number."""
+        ...
+
+    def rate_plans_of(self, product_id: str) -> Sequence[ProductRatePlan]: ...
+
+    def charge(self, charge_id: str) -> ProductRatePlanCharge | None: ...
+
+    def charges_of(self, rate_plan_id: str) -> Sequence[ProductRatePlanCharge]: ...
+
+
+class AccountRepository(Protocol):
+    def add(self, account: Account) -> None: ...
+
+    def update(self, account: Account) -> None: ...
+
+    def get(self, key: str) -> Account | None:
+        """By account number or id."""
+        ...
+
+
+class SubscriptionRepository(Protocol):
+    def add_version(self, subscription: Subscription) -> None:
+        """Store a new version; it becomes the latest."""
+        ...
+
+    def latest(self, key: str) -> Subscription | None:
+        """The latest version, by subscription number or by the id of any version."""
+        ...
+
+    def version(self, number: str, version: int) -> Subscription | None: ...
+
+
+class OrderRepository(Protocol):
+    def add(self, order: Order) -> None: ...
+
+    def get(self, number: str) -> Order | None: ...
+
+
+class CounterRepository(Protocol):
+    def next_value(self, kind: NumberKind) -> int:
+        """The next value of the tenant's sequence for ``kind`` (1, 2, …), gap-free on commit."""
+        ...
+
+
+class NumberRegistry(Protocol):
+    def taken(self, numbers: Sequence[str]) -> frozenset[str]:
+        """Which of ``numbers`` are already account, subscription or order numbers."""
+        ...
+
+
+class JobRepository(Protocol):
+    def add(self, job: Job) -> None:
+        """Insert a pending job; workers are woken once the transaction commits."""
+        ...
+
+    def get(self, tenant_id: TenantId, job_id: JobId) -> Job | None: ...
+
+    def list(
+        self, tenant_id: TenantId, *, status: str | None, limit: int, offset: int
+    ) -> Sequence[Job]: ...
+
+    def claim(self, *, worker_id: str, now: datetime, lease_until: datetime) -> Job | None:
+        """Take the oldest runnable job exclusively: no two workers get the same job."""
+        ...
+
+    def extend_lease(self, job_id: JobId, *, worker_id: str, lease_until: datetime) -> bool: ...
+
+    def complete(self, job_id: JobId, *, worker_id: str, result: JobResult, now: datetime) -> bool:
+        """Mark Completed if ``worker_id`` still holds the lease; False if it lost it."""
+        ...
+
+    def fail(self, job_id: JobId, *, worker_id: str, error: str, now: datetime) -> bool: ...
+
+    def retry(self, job_id: JobId, *, worker_id: str, run_at: datetime, now: datetime) -> bool:
+        """Give the job back to the queue, to run again from ``run_at``."""
+        ...
+
+    def rescue_expired(self, now: datetime) -> int:
+        """Return jobs whose lease ran out (their worker died) to the queue."""
+        ...
+
+    def prune_finished(self, before: datetime) -> int: ...
+
+
+class TenantScope(Protocol):
+    """The repositories of one tenant inside a unit of work."""
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def subscriptions(self) -> SubscriptionRepository: ...
+
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    @property
+    def counters(self) -> CounterRepository: ...
+
+    @property
+    def numbers(self) -> NumberRegistry: ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def tenants(self) -> TenantRepository: ...
+
+    @property
+    def tokens(self) -> TokenRepository: ...
+
+    @property
+    def jobs(self) -> JobRepository: ...
+
+    def tenant(self, tenant_id: TenantId) -> TenantScope: ...
+
+
+class Store(Protocol):
+    def begin(self, *, write: bool = True) -> AbstractContextManager[UnitOfWork]:
+        """A transaction: commits when the block ends normally, rolls back on an exception.
+
+        ``write=False`` is a read-only snapshot (no write lock is taken on SQLite).
+        """
+        ...
+
+    def wait_for_jobs(self, timeout: float) -> None:
+        """Block until a job may be runnable (a commit added one) or ``timeout`` passes."""
+        ...
+
+    def wake_workers(self) -> None: ...
+
+    def close(self) -> None: ...

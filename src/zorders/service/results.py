@@ -1,0 +1,56 @@
+"""What order jobs and sync order calls return, in domain terms (the wire shapes them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from zorders.domain.billing import ChargeMetrics, InvoiceItem
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SubscriptionOutcome:
+    number: str
+    id: str
+    status: str
+    owner_account_id: str
+    owner_account_number: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CreateOrderResult:
+    order_number: str
+    order_id: str
+    account_number: str
+    account_id: str
+    status: str
+    subscriptions: tuple[SubscriptionOutcome, ...]
+    return_ids: bool = False
+    invoice_numbers: tuple[str, ...] = ()
+    invoice_ids: tuple[str, ...] = ()
+    payment_number: str | None = None
+    payment_id: str | None = None
+    paid_amount: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PreviewInvoice:
+    target_date: date
+    amount: Decimal
+    items: tuple[InvoiceItem, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SubscriptionMetrics:
+    #: None for a subscription this order creates (Zuora previews it without a number).
+    subscription_number: str | None
+    charges: tuple[ChargeMetrics, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PreviewOrderResult:
+    charge_metrics: tuple[SubscriptionMetrics, ...] | None
+    invoices: tuple[PreviewInvoice, ...] | None
+    #: Charge types left out of the amounts (usage is never previewed, as in Zuora).
+    not_previewed: tuple[str, ...] = ()

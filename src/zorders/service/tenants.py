@@ -1,0 +1,39 @@
+"""Tenants: who may call, with which Zuora behaviour settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from zorders.types import TenantId
+
+#: Zuora's latest minor version; a tenant's default unless configured otherwise.
+DEFAULT_ZUORA_VERSION = "2025-08-12"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TenantSettings:
+    #: 200 as Zuora answers today, or 202 for clients generated from Zuora's OpenAPI
+    #: document (the official SDK 3.21 maps only 202; architecture contract table).
+    async_create_status: int = 200
+    #: The minor version used when a request sends no ``Zuora-Version`` header.
+    zuora_version: str = DEFAULT_ZUORA_VERSION
+    orders_enabled: bool = True
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Tenant:
+    id: TenantId
+    name: str
+    client_id: str
+    #: ``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``; the secret itself is never stored.
+    secret_hash: str
+    settings: TenantSettings
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IssuedCredentials:
+    tenant_id: TenantId
+    client_id: str
+    client_secret: str

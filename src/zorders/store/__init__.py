@@ -1,0 +1,1 @@
+"""Persistence adapters: SQL stores (SQLite, PostgreSQL) behind the service ports."""

@@ -1,0 +1,188 @@
+"""The job queue table: insert, exclusive claim with a lease, guarded completion, rescue, prune."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, select, update
+
+from zorders.domain.order_actions import OrderRequest
+from zorders.service.jobs import Job, JobKind, JobResult, JobStatus
+from zorders.store import schema as t
+from zorders.store.codec import dumps, loads
+from zorders.store.repositories import from_db_time, to_db_time
+from zorders.types import JobId, TenantId
+
+_c = t.jobs.c
+
+
+def _opt_time(value: datetime | None) -> datetime | None:
+    return None if value is None else from_db_time(value)
+
+
+def job_from_row(row: Any) -> Job:
+    return Job(
+        id=JobId(row["id"]),
+        tenant_id=TenantId(row["tenant_id"]),
+        kind=JobKind(row["kind"]),
+        status=JobStatus(row["status"]),
+        request=loads(row["request"], OrderRequest),
+        created_at=from_db_time(row["created_at"]),
+        updated_at=from_db_time(row["updated_at"]),
+        attempts=row["attempts"],
+        track_id=row["track_id"],
+        result=None if row["result"] is None else loads(row["result"], JobResult),
+        error=row["error"],
+        started_at=_opt_time(row["started_at"]),
+        finished_at=_opt_time(row["finished_at"]),
+        locked_by=row["locked_by"],
+        locked_until=_opt_time(row["locked_until"]),
+    )
+
+
+class SqlJobs:
+    def __init__(self, conn: Connection, on_added: Callable[[], None]) -> None:
+        self._conn = conn
+        self._on_added = on_added
+
+    def add(self, job: Job) -> None:
+        self._conn.execute(
+            insert(t.jobs).values(
+                id=job.id,
+                tenant_id=job.tenant_id,
+                kind=job.kind.value,
+                status=job.status.value,
+                request=dumps(job.request),
+                attempts=job.attempts,
+                track_id=job.track_id,
+                run_at=to_db_time(job.created_at),
+                created_at=to_db_time(job.created_at),
+                updated_at=to_db_time(job.updated_at),
+            )
+        )
+        self._on_added()
+
+    def get(self, tenant_id: TenantId, job_id: JobId) -> Job | None:
+        row = self._conn.execute(
+            select(t.jobs).where(_c.id == job_id, _c.tenant_id == tenant_id)
+        ).first()
+        return None if row is None else job_from_row(row._mapping)
+
+    def list(
+        self, tenant_id: TenantId, *, status: str | None, limit: int, offset: int
+    ) -> Sequence[Job]:
+        query = select(t.jobs).where(_c.tenant_id == tenant_id)
+        if status is not None:
+            query = query.where(_c.status == status)
+        rows = self._conn.execute(
+            query.order_by(_c.created_at.desc(), _c.id).limit(limit).offset(offset)
+        ).all()
+        return [job_from_row(r._mapping) for r in rows]
+
+    def claim(self, *, worker_id: str, now: datetime, lease_until: datetime) -> Job | None:
+        # PostgreSQL: FOR UPDATE SKIP LOCKED lets concurrent workers pass each other.
+        # SQLite renders no FOR UPDATE; the write transaction (BEGIN IMMEDIATE) is the
+        # single writer, so the sub-select and the update cannot interleave.
+        oldest = (
+            select(_c.id)
+            .where(_c.status == JobStatus.PENDING.value, _c.run_at <= to_db_time(now))
+            .order_by(_c.run_at, _c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        row = self._conn.execute(
+            update(t.jobs)
+            .where(_c.id == oldest, _c.status == JobStatus.PENDING.value)
+            .values(
+                status=JobStatus.PROCESSING.value,
+                locked_by=worker_id,
+                locked_until=to_db_time(lease_until),
+                attempts=_c.attempts + 1,
+                started_at=to_db_time(now),
+                updated_at=to_db_time(now),
+            )
+            .returning(*t.jobs.c)
+        ).first()
+        return None if row is None else job_from_row(row._mapping)
+
+    def _held(self, job_id: JobId, worker_id: str) -> Any:
+        return and_(
+            _c.id == job_id,
+            _c.locked_by == worker_id,
+            _c.status == JobStatus.PROCESSING.value,
+        )
+
+    def extend_lease(self, job_id: JobId, *, worker_id: str, lease_until: datetime) -> bool:
+        result = self._conn.execute(
+            update(t.jobs)
+            .where(self._held(job_id, worker_id))
+            .values(locked_until=to_db_time(lease_until))
+        )
+        return result.rowcount == 1
+
+    def complete(self, job_id: JobId, *, worker_id: str, result: JobResult, now: datetime) -> bool:
+        return self._finish(
+            job_id, worker_id, now, status=JobStatus.COMPLETED, result=dumps(result)
+        )
+
+    def fail(self, job_id: JobId, *, worker_id: str, error: str, now: datetime) -> bool:
+        return self._finish(job_id, worker_id, now, status=JobStatus.FAILED, error=error)
+
+    def _finish(self, job_id: JobId, worker_id: str, now: datetime, **values: Any) -> bool:
+        values["status"] = values["status"].value
+        result = self._conn.execute(
+            update(t.jobs)
+            .where(self._held(job_id, worker_id))
+            .values(
+                **values,
+                locked_by=None,
+                locked_until=None,
+                finished_at=to_db_time(now),
+                updated_at=to_db_time(now),
+            )
+        )
+        return result.rowcount == 1
+
+    def retry(self, job_id: JobId, *, worker_id: str, run_at: datetime, now: datetime) -> bool:
+        result = self._conn.execute(
+            update(t.jobs)
+            .where(self._held(job_id, worker_id))
+            .values(
+                status=JobStatus.PENDING.value,
+                locked_by=None,
+                locked_until=None,
+                run_at=to_db_time(run_at),
+                updated_at=to_db_time(now),
+            )
+        )
+        return result.rowcount == 1
+
+    def rescue_expired(self, now: datetime) -> int:
+        result = self._conn.execute(
+            update(t.jobs)
+            .where(
+                _c.status == JobStatus.PROCESSING.value,
+                _c.locked_until < to_db_time(now),
+            )
+            .values(
+                status=JobStatus.PENDING.value,
+                locked_by=None,
+                locked_until=None,
+                updated_at=to_db_time(now),
+            )
+        )
+        if result.rowcount:
+            self._on_added()
+        return result.rowcount
+
+    def prune_finished(self, before: datetime) -> int:
+        result = self._conn.execute(
+            delete(t.jobs).where(
+                _c.status.in_([JobStatus.COMPLETED.value, JobStatus.FAILED.value]),
+                _c.finished_at < to_db_time(before),
+            )
+        )
+        return result.rowcount

@@ -1,0 +1,1 @@
+"""Alembic migrations of the zorders schema (both dialects)."""

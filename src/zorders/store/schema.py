@@ -1,0 +1,144 @@
+"""The database schema (SQLAlchemy Core), the same for SQLite and PostgreSQL.
+
+Aggregates are JSON documents (``data``) beside the columns that are searched or
+locked on. Every tenant-owned table leads its keys with ``tenant_id``, so one
+tenant's rows are never reachable with another's id. Migrations under
+``store/migrations`` must produce exactly this (a test compares them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("client_id", String(36), nullable=False, unique=True),
+    Column("secret_hash", String(255), nullable=False),
+    Column("settings", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("tenant_id", String(32), nullable=False),
+    Column("expires_at", DateTime, nullable=False, index=True),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("tenant_id", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", Integer, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "kind"),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(32), nullable=False),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("sku", String(100), nullable=False),
+    Column("product_number", String(100), nullable=False),
+    Column("data", Text, nullable=False),
+    UniqueConstraint("tenant_id", "sku"),
+    UniqueConstraint("tenant_id", "product_number"),
+)
+
+product_rate_plans = Table(
+    "product_rate_plans",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(32), nullable=False),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("product_id", String(32), nullable=False, index=True),
+    Column("number", String(100), nullable=False),
+    Column("data", Text, nullable=False),
+    UniqueConstraint("tenant_id", "number"),
+)
+
+product_rate_plan_charges = Table(
+    "product_rate_plan_charges",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(32), nullable=False),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("rate_plan_id", String(32), nullable=False, index=True),
+    Column("data", Text, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("tenant_id", String(32), nullable=False),
+    Column("id", String(32), primary_key=True),
+    Column("number", String(70), nullable=False),
+    Column("data", Text, nullable=False),
+    UniqueConstraint("tenant_id", "number"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("tenant_id", String(32), nullable=False),
+    Column("id", String(32), primary_key=True),
+    Column("number", String(100), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("is_latest", Boolean, nullable=False),
+    Column("data", Text, nullable=False),
+    UniqueConstraint("tenant_id", "number", "version"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("tenant_id", String(32), nullable=False),
+    Column("id", String(32), primary_key=True),
+    Column("number", String(100), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("data", Text, nullable=False),
+    UniqueConstraint("tenant_id", "number"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("tenant_id", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("request", Text, nullable=False),
+    Column("result", Text),
+    Column("error", Text),
+    Column("attempts", Integer, nullable=False),
+    Column("track_id", String(64)),
+    Column("run_at", DateTime, nullable=False),
+    Column("locked_by", String(64)),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("started_at", DateTime),
+    Column("finished_at", DateTime),
+    Index("ix_jobs_claim", "status", "run_at"),
+    Index("ix_jobs_tenant_created", "tenant_id", "created_at"),
+)

@@ -1,0 +1,159 @@
+"""The SQL store: engine set-up per dialect, transactions, and worker wake-ups."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from zorders.store.jobs import SqlJobs
+from zorders.store.repositories import (
+    SqlAccounts,
+    SqlCatalog,
+    SqlCounters,
+    SqlNumbers,
+    SqlOrders,
+    SqlSubscriptions,
+    SqlTenants,
+    SqlTokens,
+)
+from zorders.types import TenantId
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use psycopg 3 for them."""
+    if database_url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    return database_url
+
+
+def make_engine(database_url: str) -> Engine:
+    url = make_url(sqlalchemy_url(database_url))
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below decide how transactions start; pysqlite's
+        # own implicit BEGIN would be DEFERRED and deadlock-prone for writers.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the write lock up front (BEGIN IMMEDIATE), so two writers never
+        # both read and then fail to upgrade; readers use WAL snapshots and never block.
+        mode = "IMMEDIATE" if conn.get_execution_options().get("zorders_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class SqlTenantScope:
+    def __init__(self, conn: Connection, tenant_id: TenantId) -> None:
+        self._conn = conn
+        self._tenant = tenant_id
+
+    @cached_property
+    def catalog(self) -> SqlCatalog:
+        return SqlCatalog(self._conn, self._tenant)
+
+    @cached_property
+    def accounts(self) -> SqlAccounts:
+        return SqlAccounts(self._conn, self._tenant)
+
+    @cached_property
+    def subscriptions(self) -> SqlSubscriptions:
+        return SqlSubscriptions(self._conn, self._tenant)
+
+    @cached_property
+    def orders(self) -> SqlOrders:
+        return SqlOrders(self._conn, self._tenant)
+
+    @cached_property
+    def counters(self) -> SqlCounters:
+        return SqlCounters(self._conn, self._tenant)
+
+    @cached_property
+    def numbers(self) -> SqlNumbers:
+        return SqlNumbers(self._conn, self._tenant)
+
+
+class SqlUnitOfWork:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.jobs_added = False
+
+    def _job_added(self) -> None:
+        self.jobs_added = True
+
+    @cached_property
+    def tenants(self) -> SqlTenants:
+        return SqlTenants(self._conn)
+
+    @cached_property
+    def tokens(self) -> SqlTokens:
+        return SqlTokens(self._conn)
+
+    @cached_property
+    def jobs(self) -> SqlJobs:
+        return SqlJobs(self._conn, self._job_added)
+
+    def tenant(self, tenant_id: TenantId) -> SqlTenantScope:
+        return SqlTenantScope(self._conn, tenant_id)
+
+
+class SqlStore:
+    """SQLite or PostgreSQL, by URL. Thread-safe: each transaction has its own connection."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.engine = make_engine(database_url)
+        self._wake = threading.Condition()
+        self._signals = 0
+        self._seen = threading.local()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def begin(self, *, write: bool = True) -> Iterator[SqlUnitOfWork]:
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(zorders_write=write)
+            with conn.begin():
+                uow = SqlUnitOfWork(conn)
+                yield uow
+        if uow.jobs_added:
+            self.wake_workers()
+
+    def wake_workers(self) -> None:
+        with self._wake:
+            self._signals += 1
+            self._wake.notify_all()
+
+    def wait_for_jobs(self, timeout: float) -> None:
+        # Each waiting thread remembers the last signal it saw, so a commit that lands
+        # between its empty claim and this wait is not missed.
+        with self._wake:
+            seen = getattr(self._seen, "signals", 0)
+            self._wake.wait_for(lambda: self._signals != seen, timeout=timeout)
+            self._seen.signals = self._signals
+
+    def close(self) -> None:
+        self.wake_workers()
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Background execution: claiming jobs, running them through JOB_HANDLERS, maintenance."""

@@ -1,0 +1,152 @@
+"""The worker: claim a job, run its handler, commit the effects and the completion together."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from zorders.domain.errors import InternalError, LockContention, ZuoraError
+from zorders.service.handlers import JOB_HANDLERS, JobHandler
+from zorders.service.jobs import Job, JobKind, job_error_text
+from zorders.service.ports import Clock, IdFactory, Store
+
+log = logging.getLogger("zorders.worker")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WorkerOptions:
+    #: How long a claimed job is ours before the rescuer may give it to another worker.
+    lease: timedelta = timedelta(seconds=30)
+    #: The safety-net poll when no wake-up arrives.
+    poll_interval: float = 1.0
+    #: Attempts before a job that keeps hitting lock contention fails with [40000050].
+    max_attempts: int = 5
+    retry_backoff: timedelta = timedelta(milliseconds=200)
+
+
+class Worker:
+    """One worker loop. ``run_until_idle`` drains the queue synchronously (tests, CLI)."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        ids: IdFactory,
+        *,
+        name: str,
+        options: WorkerOptions = WorkerOptions(),
+        handlers: Mapping[JobKind, JobHandler] = JOB_HANDLERS,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._ids = ids
+        self.name = name
+        self._options = options
+        self._handlers = handlers
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> bool:
+        """Claim and run one job; False if none was runnable."""
+        now = self._clock.now()
+        with self._store.begin() as uow:
+            job = uow.jobs.claim(
+                worker_id=self.name, now=now, lease_until=now + self._options.lease
+            )
+        if job is None:
+            return False
+        self._run(job)
+        return True
+
+    def run_until_idle(self) -> int:
+        """Run jobs until none is runnable; returns how many ran."""
+        count = 0
+        while self.run_once():
+            count += 1
+        return count
+
+    def _run(self, job: Job) -> None:
+        handler = self._handlers[job.kind]
+        try:
+            with self._store.begin() as uow:
+                result = handler(job, uow, self._clock, self._ids)
+                # Completion commits in the same transaction as the order's writes:
+                # if the lease was lost, nothing of this run is kept (exactly-once effects).
+                if not uow.jobs.complete(
+                    job.id, worker_id=self.name, result=result, now=self._clock.now()
+                ):
+                    raise _LeaseLost
+        except _LeaseLost:
+            log.warning("job %s: lease lost, its effects were rolled back", job.id)
+        except LockContention as error:
+            self._retry_or_fail(job, error)
+        except ZuoraError as error:
+            self._fail(job, error)
+        except Exception as error:
+            if _is_lock_error(error):
+                self._retry_or_fail(job, LockContention(_LOCK_MESSAGE))
+            else:
+                log.exception("job %s crashed", job.id)
+                self._fail(job, InternalError(_INTERNAL_MESSAGE))
+
+    def _retry_or_fail(self, job: Job, error: LockContention) -> None:
+        if job.attempts >= self._options.max_attempts:
+            self._fail(job, error)
+            return
+        now = self._clock.now()
+        with self._store.begin() as uow:
+            uow.jobs.retry(
+                job.id,
+                worker_id=self.name,
+                run_at=now + self._options.retry_backoff * job.attempts,
+                now=now,
+            )
+
+    def _fail(self, job: Job, error: ZuoraError) -> None:
+        # Zuora reports job failures with its job codes, e.g. [40000020] (facts §1).
+        with self._store.begin() as uow:
+            uow.jobs.fail(
+                job.id,
+                worker_id=self.name,
+                error=job_error_text(error.job_code, error.message),
+                now=self._clock.now(),
+            )
+
+    # -- background thread -------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Let the current job finish, then stop."""
+        self._stopping.set()
+        self._store.wake_workers()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                if self.run_once():
+                    continue
+            except Exception:
+                log.exception("worker %s: claim failed", self.name)
+            self._store.wait_for_jobs(self._options.poll_interval)
+
+
+class _LeaseLost(Exception):
+    pass
+
+
+def _is_lock_error(error: Exception) -> bool:
+    # The store's driver errors are not ours to import here; their text is stable.
+    text = str(error).lower()
+    return "database is locked" in text or "deadlock detected" in text
+
+
+_LOCK_MESSAGE = "Operation failed due to a lock competition, please retry later."
+_INTERNAL_MESSAGE = "Oops, internal error occurred, please contact Zuora support."
