@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,58 @@ POSTGRES_URL = os.environ.get("ZORDERS_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = bool(os.environ.get("ZORDERS_REQUIRE_POSTGRES"))
 
 
+def _admin_connect(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated template database; each test gets a fresh copy of it."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("ZORDERS_REQUIRE_POSTGRES is set but ZORDERS_TEST_POSTGRES_URL is not")
+        pytest.skip("PostgreSQL tier: set ZORDERS_TEST_POSTGRES_URL (`.ci/run` does)")
+    from zorders.store.migrate import upgrade
+    from zorders.store.sql import make_engine
+
+    name = f"zorders_tpl_{os.getpid()}"
+    with _admin_connect(POSTGRES_URL) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    with _admin_connect(POSTGRES_URL) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url(postgres_template: str) -> Iterator[str]:
+    assert POSTGRES_URL is not None
+    name = f"zorders_t_{os.getpid()}_{next(_DATABASES)}"
+    with _admin_connect(POSTGRES_URL) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
+    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    with _admin_connect(POSTGRES_URL) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_DATABASES = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store the product supports; the PostgreSQL tier needs a server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'zorders.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
 @pytest.fixture(autouse=True)
 def _no_zorders_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests build their settings explicitly; a developer's ZORDERS_* must not leak in."""
@@ -35,8 +88,8 @@ def clock() -> StubClock:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'zorders.db'}", workers=0)
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, workers=0)
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ counters = Table(
     "counters",
     metadata,
     Column("tenant_id", String(32), nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("kind", String(32), nullable=False),
     Column("value", Integer, nullable=False),
     PrimaryKeyConstraint("tenant_id", "kind"),
 )

@@ -34,7 +34,7 @@ def upgrade() -> None:
     op.create_table(
         "counters",
         sa.Column("tenant_id", sa.String(32), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("value", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "kind"),
     )
