@@ -18,6 +18,7 @@ from zorders.http.context import ApiContext
 from zorders.service.accounts import AccountService
 from zorders.service.auth import Authenticator
 from zorders.service.demo import ensure_demo_tenant
+from zorders.service.idempotency import IdempotencyService
 from zorders.service.orders import OrderService
 from zorders.service.ports import Clock, IdFactory
 from zorders.service.queries import Queries
@@ -43,6 +44,7 @@ class Runtime:
             orders=OrderService(self.store, self.clock, self.ids),
             accounts=AccountService(self.store, self.clock, self.ids),
             queries=Queries(self.store),
+            idempotency=IdempotencyService(self.store, self.clock),
             default_zuora_version="2025-08-12",
             max_body_bytes=self.settings.max_body_bytes,
             max_inflated_bytes=self.settings.max_inflated_bytes,

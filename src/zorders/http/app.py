@@ -15,6 +15,7 @@ from zorders.domain.errors import ZuoraError
 from zorders.http import errors
 from zorders.http.context import ApiContext
 from zorders.http.endpoints import accounts, catalog, jobs, oauth, orders, subscriptions
+from zorders.http.idempotency import IdempotencyMiddleware
 from zorders.http.middleware import ZuoraHeadersMiddleware
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -36,7 +37,9 @@ def create_app(context: ApiContext, lifespan: Lifespan | None = None) -> FastAPI
     app.add_exception_handler(ZuoraError, errors.on_zuora_error)
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
     app.add_exception_handler(HTTPException, errors.on_http_exception)
+    # Added last = outermost: headers → idempotency → gzip → routes.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_OVER_BYTES + 1)
+    app.add_middleware(IdempotencyMiddleware, context=context)
     app.add_middleware(
         ZuoraHeadersMiddleware,
         max_body_bytes=context.max_body_bytes,

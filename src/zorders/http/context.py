@@ -9,6 +9,7 @@ from fastapi import Request
 from zorders.domain.errors import AuthenticationFailed, PermissionDenied, Resource
 from zorders.service.accounts import AccountService
 from zorders.service.auth import Authenticator
+from zorders.service.idempotency import IdempotencyService
 from zorders.service.orders import OrderService
 from zorders.service.queries import Queries
 from zorders.service.tenants import Tenant
@@ -20,6 +21,7 @@ class ApiContext:
     orders: OrderService
     accounts: AccountService
     queries: Queries
+    idempotency: IdempotencyService
     default_zuora_version: str
     max_body_bytes: int
     max_inflated_bytes: int

@@ -60,6 +60,8 @@ class Job:
     finished_at: datetime | None = None
     locked_by: str | None = None
     locked_until: datetime | None = None
+    #: The client's Idempotency-Key, if it sent one: at most one job per key and tenant.
+    idempotency_key: str | None = None
 
 
 def job_error_text(code: int, message: str) -> str:

@@ -26,6 +26,7 @@ class SubmitOrder:
     kind: JobKind
     request: OrderRequest
     track_id: str | None = None
+    idempotency_key: str | None = None
 
 
 def check_request_shape(request: OrderRequest, *, limit: int, preview: bool) -> None:
@@ -62,6 +63,10 @@ def submit_order(cmd: SubmitOrder, uow: UnitOfWork, clock: Clock, ids: IdFactory
     """Insert the job carrying ``cmd.request``; it commits with the caller's unit of work,
     so a jobId handed to a client always names a committed job."""
     check_request_shape(cmd.request, limit=ASYNC_LIMIT, preview=cmd.kind is JobKind.PREVIEW_ORDER)
+    if cmd.idempotency_key is not None:
+        earlier = uow.jobs.by_idempotency_key(cmd.tenant_id, cmd.idempotency_key)
+        if earlier is not None:
+            return earlier.id  # the same request, retried: never a second job
     now = clock.now()
     job = Job(
         id=JobId(ids.new_id()),
@@ -72,6 +77,7 @@ def submit_order(cmd: SubmitOrder, uow: UnitOfWork, clock: Clock, ids: IdFactory
         created_at=now,
         updated_at=now,
         track_id=cmd.track_id,
+        idempotency_key=cmd.idempotency_key,
     )
     uow.jobs.add(job)
     return job.id

@@ -17,6 +17,7 @@ from zorders.domain.catalog import Product, ProductRatePlan, ProductRatePlanChar
 from zorders.domain.numbering import NumberKind
 from zorders.domain.orders import Order
 from zorders.domain.subscriptions import Subscription
+from zorders.service.idempotency import IdempotencyRecord, StoredResponse
 from zorders.service.jobs import Job, JobResult
 from zorders.service.tenants import Tenant
 from zorders.types import JobId, TenantId
@@ -131,6 +132,8 @@ class JobRepository(Protocol):
 
     def get(self, tenant_id: TenantId, job_id: JobId) -> Job | None: ...
 
+    def by_idempotency_key(self, tenant_id: TenantId, key: str) -> Job | None: ...
+
     def list(
         self, tenant_id: TenantId, *, status: str | None, limit: int, offset: int
     ) -> Sequence[Job]: ...
@@ -156,6 +159,22 @@ class JobRepository(Protocol):
         ...
 
     def prune_finished(self, before: datetime) -> int: ...
+
+
+class IdempotencyRepository(Protocol):
+    def get(self, key: str) -> IdempotencyRecord | None: ...
+
+    def add(self, record: IdempotencyRecord) -> bool:
+        """False if the key exists already (a concurrent first use won)."""
+        ...
+
+    def relock(self, key: str, locked_until: datetime) -> None: ...
+
+    def store_response(self, key: str, response: StoredResponse) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def delete_expired(self, now: datetime) -> int: ...
 
 
 class TenantScope(Protocol):
@@ -189,6 +208,9 @@ class UnitOfWork(Protocol):
 
     @property
     def jobs(self) -> JobRepository: ...
+
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
 
     def tenant(self, tenant_id: TenantId) -> TenantScope: ...
 

@@ -39,6 +39,7 @@ def job_from_row(row: Any) -> Job:
         finished_at=_opt_time(row["finished_at"]),
         locked_by=row["locked_by"],
         locked_until=_opt_time(row["locked_until"]),
+        idempotency_key=row["idempotency_key"],
     )
 
 
@@ -60,6 +61,7 @@ class SqlJobs:
                 run_at=to_db_time(job.created_at),
                 created_at=to_db_time(job.created_at),
                 updated_at=to_db_time(job.updated_at),
+                idempotency_key=job.idempotency_key,
             )
         )
         self._on_added()
@@ -67,6 +69,12 @@ class SqlJobs:
     def get(self, tenant_id: TenantId, job_id: JobId) -> Job | None:
         row = self._conn.execute(
             select(t.jobs).where(_c.id == job_id, _c.tenant_id == tenant_id)
+        ).first()
+        return None if row is None else job_from_row(row._mapping)
+
+    def by_idempotency_key(self, tenant_id: TenantId, key: str) -> Job | None:
+        row = self._conn.execute(
+            select(t.jobs).where(_c.tenant_id == tenant_id, _c.idempotency_key == key)
         ).first()
         return None if row is None else job_from_row(row._mapping)
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -139,6 +140,27 @@ jobs = Table(
     Column("updated_at", DateTime, nullable=False),
     Column("started_at", DateTime),
     Column("finished_at", DateTime),
+    Column("idempotency_key", String(255)),
     Index("ix_jobs_claim", "status", "run_at"),
     Index("ix_jobs_tenant_created", "tenant_id", "created_at"),
+    # At most one job per Idempotency-Key and tenant, whatever happens between the
+    # job's commit and the stored response (crash, lost reply, retried request).
+    Index("ux_jobs_idempotency", "tenant_id", "idempotency_key", unique=True),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("tenant_id", String(32), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", String(2048), nullable=False),
+    Column("body_hash", String(64), nullable=False),
+    #: None while the first request is in flight.
+    Column("status_code", Integer),
+    Column("headers", Text),
+    Column("body", LargeBinary),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False, index=True),
 )

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from zorders.store.idempotency import SqlIdempotency
 from zorders.store.jobs import SqlJobs
 from zorders.store.repositories import (
     SqlAccounts,
@@ -112,6 +113,10 @@ class SqlUnitOfWork:
     @cached_property
     def jobs(self) -> SqlJobs:
         return SqlJobs(self._conn, self._job_added)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotency:
+        return SqlIdempotency(self._conn)
 
     def tenant(self, tenant_id: TenantId) -> SqlTenantScope:
         return SqlTenantScope(self._conn, tenant_id)

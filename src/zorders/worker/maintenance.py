@@ -34,6 +34,7 @@ class Maintenance:
             rescued = uow.jobs.rescue_expired(now)
             pruned = uow.jobs.prune_finished(now - self._retention)
             uow.tokens.delete_expired(now)
+            uow.idempotency.delete_expired(now)
         if rescued:
             log.warning("rescued %d job(s) whose worker stopped holding its lease", rescued)
         return rescued, pruned

@@ -43,6 +43,7 @@ def create_order_async(
             kind=JobKind.CREATE_ORDER,
             request=commands.create_order_request(body, return_ids=return_ids),
             track_id=request.headers.get("zuora-track-id"),
+            idempotency_key=request.headers.get("idempotency-key"),
         )
     )
     # 200 as Zuora answers today; 202 for tenants whose clients map only 202 (facts §13.1).
@@ -57,6 +58,7 @@ def preview_order_async(request: Request, body: PreviewOrderBody, tenant: Tenant
             kind=JobKind.PREVIEW_ORDER,
             request=commands.preview_order_request(body),
             track_id=request.headers.get("zuora-track-id"),
+            idempotency_key=request.headers.get("idempotency-key"),
         )
     )
     return _accepted(job_id, 202)
