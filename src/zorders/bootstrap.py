@@ -63,7 +63,12 @@ class Runtime:
         for worker in self.workers:
             worker.start()
         self.maintenance = Maintenance(
-            self.store, self.clock, job_retention=timedelta(days=self.settings.job_retention_days)
+            self.store,
+            self.clock,
+            job_retention=timedelta(days=self.settings.job_retention_days),
+            # Rescue checks a few times per lease: a dead worker's job moves on soon after
+            # its lease ends (lease 30 s → rescued within about 35 s).
+            interval=min(5.0, max(0.2, self.settings.job_lease_seconds / 3)),
         )
         self.maintenance.start()
 

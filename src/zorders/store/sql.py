@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,8 @@ from zorders.store.repositories import (
     SqlTokens,
 )
 from zorders.types import TenantId
+
+log = logging.getLogger("zorders.store")
 
 
 def sqlalchemy_url(database_url: str) -> str:
@@ -131,6 +134,7 @@ class SqlStore:
         self._wake = threading.Condition()
         self._signals = 0
         self._seen = threading.local()
+        self._listener: PgListener | None = None
 
     @property
     def dialect(self) -> str:
@@ -143,6 +147,9 @@ class SqlStore:
             with conn.begin():
                 uow = SqlUnitOfWork(conn)
                 yield uow
+                if uow.jobs_added and self.dialect == "postgresql":
+                    # Delivered at commit to every listening process (workers elsewhere).
+                    conn.exec_driver_sql(f"NOTIFY {JOBS_CHANNEL}")
         if uow.jobs_added:
             self.wake_workers()
 
@@ -152,6 +159,11 @@ class SqlStore:
             self._wake.notify_all()
 
     def wait_for_jobs(self, timeout: float) -> None:
+        if self.dialect == "postgresql" and self._listener is None:
+            with self._wake:
+                if self._listener is None:
+                    self._listener = PgListener(self.engine, JOBS_CHANNEL, self.wake_workers)
+                    self._listener.start()
         # Each waiting thread remembers the last signal it saw, so a commit that lands
         # between its empty claim and this wait is not missed.
         with self._wake:
@@ -160,5 +172,45 @@ class SqlStore:
             self._seen.signals = self._signals
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
         self.wake_workers()
         self.engine.dispose()
+
+
+JOBS_CHANNEL = "zorders_jobs"
+
+
+class PgListener:
+    """LISTEN on PostgreSQL in a thread: a job committed by any process wakes our workers
+    within milliseconds. Reconnects after errors; the workers' slow poll covers the gaps."""
+
+    def __init__(self, engine: Engine, channel: str, on_notify: Callable[[], None]) -> None:
+        url = engine.url.set(drivername="postgresql")
+        self._conninfo = url.render_as_string(hide_password=False)
+        self._channel = channel
+        self._on_notify = on_notify
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pg-listener", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {self._channel}")
+                    self._on_notify()  # anything committed while we were not listening
+                    while not self._stopping.is_set():
+                        for _ in conn.notifies(timeout=0.5):
+                            self._on_notify()
+            except psycopg.Error:
+                log.warning("LISTEN connection lost; reconnecting", exc_info=True)
+                self._stopping.wait(1.0)

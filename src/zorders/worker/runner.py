@@ -69,6 +69,21 @@ class Worker:
         return count
 
     def _run(self, job: Job) -> None:
+        with _Heartbeat(self, job):
+            self._execute(job)
+
+    def extend_lease(self, job: Job) -> None:
+        now = self._clock.now()
+        with self._store.begin() as uow:
+            uow.jobs.extend_lease(
+                job.id, worker_id=self.name, lease_until=now + self._options.lease
+            )
+
+    @property
+    def lease(self) -> timedelta:
+        return self._options.lease
+
+    def _execute(self, job: Job) -> None:
         handler = self._handlers[job.kind]
         try:
             with self._store.begin() as uow:
@@ -140,6 +155,35 @@ class Worker:
 
 class _LeaseLost(Exception):
     pass
+
+
+class _Heartbeat:
+    """Extends a running job's lease every third of the lease, so a long job is never
+    rescued from a live worker; a dead worker stops beating and its lease runs out."""
+
+    def __init__(self, worker: Worker, job: Job) -> None:
+        self._worker = worker
+        self._job = job
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"{worker.name}:heartbeat", daemon=True
+        )
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=1)
+
+    def _beat(self) -> None:
+        interval = self._worker.lease.total_seconds() / 3
+        while not self._stop.wait(interval):
+            try:
+                self._worker.extend_lease(self._job)
+            except Exception:
+                log.warning("job %s: heartbeat failed", self._job.id, exc_info=True)
 
 
 def _is_lock_error(error: Exception) -> bool:
