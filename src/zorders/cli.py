@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from zorders.bootstrap import build, ensure_demo, serve_app
 from zorders.config import Settings, settings_from_env
@@ -22,7 +23,7 @@ app = typer.Typer(
 )
 tenants_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
 app.add_typer(tenants_app, name="tenants")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 DatabaseUrl = Annotated[
     str | None,
@@ -33,7 +34,13 @@ DatabaseUrl = Annotated[
 
 
 def _settings(**overrides: object) -> Settings:
-    return settings_from_env(os.environ).with_overrides(**overrides)
+    try:
+        settings = settings_from_env(os.environ).with_overrides(**overrides)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    if settings.workers < 0:
+        raise typer.BadParameter("must be 0 or more", param_hint="--workers / ZORDERS_WORKERS")
+    return settings
 
 
 def _logging(level: str) -> None:
@@ -60,11 +67,14 @@ def serve(
     runtime = build(settings)
     ensure_demo(runtime)
     console.print(
-        f"[bold]zorders[/bold] on http://{settings.host}:{settings.port} "
-        f"({settings.database_url}, {settings.workers} worker(s))\n"
-        f"demo tenant: client_id={settings.demo_client_id} "
-        f"client_secret={settings.demo_client_secret}"
+        f"[bold]zorders[/bold] on http://{escape(settings.host)}:{settings.port} "
+        f"({escape(settings.database_url)}, {settings.workers} worker(s))\n"
+        f"demo tenant: client_id={escape(settings.demo_client_id)} "
+        f"client_secret={escape(settings.demo_client_secret)}"
     )
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal; with a Python
+    # handler in place that re-raise returns, so the workers stop and we exit 0.
+    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
         uvicorn.run(
             serve_app(runtime),
@@ -104,7 +114,7 @@ def migrate(database_url: DatabaseUrl = None) -> None:
     """Apply the database migrations and exit."""
     settings = _settings(database_url=database_url)
     build(settings).close()
-    console.print(f"migrated {settings.database_url}")
+    console.print(f"migrated {escape(settings.database_url)}")
 
 
 @tenants_app.command("create")
@@ -145,7 +155,7 @@ def tenants_create(
                 ids=runtime.ids,
             )
     except ZuoraError as error:
-        console.print(f"[red]error:[/red] {error.message}")
+        console.print(f"[red]error:[/red] {escape(error.message)}")
         raise typer.Exit(1) from None
     finally:
         runtime.close()

@@ -215,11 +215,6 @@ def test_async_create_status_201_is_refused(database: Path) -> None:
     assert _rows(database, "SELECT count(*) FROM tenants WHERE name = 't201'") == [(0,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli.tenants_create prints error.message (which quotes the name) as rich "
-    "markup; a name holding '[/red]' turns the error into a MarkupError traceback.",
-)
 def test_duplicate_markup_name_exits_with_a_clear_message(
     database: Path, created: dict[str, subprocess.CompletedProcess[str]]
 ) -> None:

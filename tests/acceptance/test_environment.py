@@ -66,11 +66,6 @@ def test_serve_reads_port_database_and_demo_credentials_from_the_environment(
         stop(server)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli.serve passes the demo secret through rich markup; '[/…]' crashes it "
-    "(MarkupError) and '[red]' is swallowed from the banner.",
-)
 def test_a_demo_secret_with_brackets_is_served_and_shown_as_is(tmp_path: Path) -> None:
     secret = "pa[/ss]w[red]rd"
     env = {
@@ -87,11 +82,6 @@ def test_a_demo_secret_with_brackets_is_served_and_shown_as_is(tmp_path: Path) -
         stop(server)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an invalid ZORDERS_* value without a flag (settings_from_env's ValueError) "
-    "ends in a rich traceback instead of a usage error.",
-)
 def test_an_invalid_environment_value_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli(
         "migrate",

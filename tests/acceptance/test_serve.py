@@ -117,11 +117,6 @@ def test_orders_tokens_and_demo_tenant_survive_a_restart(tmp_path: Path) -> None
     assert "Traceback" not in second.log()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: uvicorn>=0.29 re-raises the captured SIGTERM after its graceful shutdown, "
-    "so `zorders serve` dies of signal 15 (and skips runtime.close()).",
-)
 def test_sigterm_stops_serve_cleanly_with_exit_code_0(tmp_path: Path) -> None:
     server = Server(database_url=sqlite_url(tmp_path / "zorders.db"), log=tmp_path / "serve.log")
     try:
