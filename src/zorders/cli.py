@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from zorders.bootstrap import build, ensure_demo, serve_app
 from zorders.config import Settings, settings_from_env
+from zorders.service.demo import add_demo_catalog
 from zorders.service.tenant_admin import create_tenant
 from zorders.service.tenants import TenantSettings
 
@@ -127,6 +128,9 @@ def tenants_create(
         str, typer.Option(help="Default Zuora-Version for requests that send none.")
     ] = "2025-08-12",
     orders_enabled: Annotated[bool, typer.Option("--orders-enabled/--no-orders-enabled")] = True,
+    demo_catalog: Annotated[
+        bool, typer.Option("--demo-catalog", help="Give the tenant the demo catalog too.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line.")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -154,6 +158,8 @@ def tenants_create(
                 clock=runtime.clock,
                 ids=runtime.ids,
             )
+            if demo_catalog:
+                add_demo_catalog(uow, issued.tenant_id, clock=runtime.clock, ids=runtime.ids)
     except ZuoraError as error:
         console.print(f"[red]error:[/red] {escape(error.message)}")
         raise typer.Exit(1) from None

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,14 +55,11 @@ from zuora_sdk import (
     PreviewOrderSubscriptionsAsync,
     RecurringPerUnitPricingOverride,
 )
-from zuora_sdk.exceptions import BadRequestException, UnauthorizedException
+from zuora_sdk.exceptions import UnauthorizedException
 from zuora_sdk.zuora_client import ZuoraClient, ZuoraEnvironment
 
 from tests.processes import Server, poll_job, running_server
 from tests.support import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FLAT, PER_UNIT
-from zorders.bootstrap import build
-from zorders.config import Settings
-from zorders.service.demo import add_demo_catalog
 
 pytestmark = [
     pytest.mark.sdk,
@@ -101,7 +97,8 @@ def _create_202_tenant(database_url: str) -> dict[str, str]:
     done = subprocess.run(
         [
             *(sys.executable, "-m", "zorders", "tenants", "create", "--name", "sdk-202"),
-            *("--async-create-status", "202", "--json", "--database-url", database_url),
+            *("--async-create-status", "202", "--demo-catalog", "--json"),
+            *("--database-url", database_url),
         ],
         capture_output=True,
         text=True,
@@ -114,24 +111,11 @@ def _create_202_tenant(database_url: str) -> dict[str, str]:
     return credentials
 
 
-def _add_demo_catalog(database_url: str, client_id: str) -> None:
-    """Give the new tenant the demo catalog (a CLI-made tenant starts with none)."""
-    runtime = build(Settings(database_url=database_url, workers=0))
-    try:
-        with runtime.store.begin() as uow:
-            tenant = uow.tenants.by_client_id(client_id)
-            assert tenant is not None
-            add_demo_catalog(uow, tenant, clock=runtime.clock, ids=runtime.ids)
-    finally:
-        runtime.close()
-
-
 @pytest.fixture(scope="module")
 def zorders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zorders]:
     directory: Path = tmp_path_factory.mktemp("sdk")
     database_url = f"sqlite:///{directory / 'zorders.db'}"
     credentials = _create_202_tenant(database_url)
-    _add_demo_catalog(database_url, credentials["clientId"])
     with running_server(database_url=database_url, log=directory / "server.log") as server:
         yield Zorders(server, credentials["clientId"], credentials["clientSecret"])
 
@@ -266,21 +250,6 @@ def wait_for_job(client: ZuoraClient, job_id: str) -> dict[str, Any]:
         time.sleep(0.05)
 
 
-@contextmanager
-def refused_by_known_server_bug(field: str) -> Iterator[None]:
-    """xfail when zorders refuses ``field``, a field the SDK always sends, as unknown.
-
-    A known server bug (reported; see docs/compatibility-sdk.md). Once fixed, the test
-    runs on and checks the whole flow; any other error still fails it.
-    """
-    try:
-        yield
-    except BadRequestException as error:
-        if f"{field}' is not a field zorders recognises" in str(error.body):
-            pytest.xfail(f"server bug: zorders refuses the SDK's {field!r} (400, 50000021)")
-        raise
-
-
 # --- tests ------------------------------------------------------------------------------------
 
 
@@ -370,10 +339,9 @@ def test_charge_override_built_with_sdk_models(zorders: Zorders, sdk: ZuoraClien
                 recurring_per_unit=RecurringPerUnitPricingOverride(quantity=7)
             ),
         )
-        with refused_by_known_server_bug("isBillable"):
-            submitted = sdk.orders_api().create_order_asynchronously(
-                create_request(PER_UNIT, overrides=[override])
-            )
+        submitted = sdk.orders_api().create_order_asynchronously(
+            create_request(PER_UNIT, overrides=[override])
+        )
         assert isinstance(submitted, CreateOrderAsyncResponse)
         job = wait_for_job(sdk, submitted.job_id)
         assert job["status"] == "Completed", job
@@ -413,8 +381,7 @@ def test_create_async_answering_200_gives_none_from_the_sdk(
 
 def test_preview_async_with_the_sdks_default_options(sdk: ZuoraClient) -> None:
     # PreviewOptions always sends validateScheduledOrders: true (its default).
-    with refused_by_known_server_bug("validateScheduledOrders"):
-        submitted = sdk.orders_api().preview_order_asynchronously(preview_request(FLAT))
+    submitted = sdk.orders_api().preview_order_asynchronously(preview_request(FLAT))
     assert isinstance(submitted, PreviewOrderAsyncResponse)
     job = wait_for_job(sdk, submitted.job_id)
     assert job["status"] == "Completed", job
@@ -423,8 +390,6 @@ def test_preview_async_with_the_sdks_default_options(sdk: ZuoraClient) -> None:
 
 def test_preview_async_202_is_parsed_and_the_job_polled_to_completed(sdk: ZuoraClient) -> None:
     request = preview_request(FLAT)
-    # Work around the server bug (previous test): do not send the SDK's default.
-    request.preview_options.validate_scheduled_orders = None
     submitted = sdk.orders_api().preview_order_asynchronously(request)
     assert isinstance(submitted, PreviewOrderAsyncResponse)
     assert HEX32.fullmatch(submitted.job_id)

@@ -21,6 +21,7 @@ from zorders.service.numbering import SequenceNumbering
 from zorders.service.ports import Clock, IdFactory, UnitOfWork
 from zorders.service.tenant_admin import ensure_tenant
 from zorders.service.tenants import Tenant
+from zorders.types import TenantId
 
 DEMO_TENANT_NAME = "demo"
 #: Documented defaults (README); override with ZORDERS_DEMO_CLIENT_ID / _SECRET.
@@ -41,7 +42,7 @@ def ensure_demo_tenant(
     )
     scope = uow.tenant(tenant.id)
     if not scope.catalog.products(offset=0, limit=1):
-        add_demo_catalog(uow, tenant, clock=clock, ids=ids)
+        add_demo_catalog(uow, tenant.id, clock=clock, ids=ids)
     return tenant
 
 
@@ -65,9 +66,9 @@ def _tiers(*rows: tuple[int, int | None, str]) -> tuple[Tier, ...]:
     )
 
 
-def add_demo_catalog(uow: UnitOfWork, tenant: Tenant, *, clock: Clock, ids: IdFactory) -> None:
+def add_demo_catalog(uow: UnitOfWork, tenant_id: TenantId, *, clock: Clock, ids: IdFactory) -> None:
     """One product, three monthly rate plans: flat fee, per unit, tiered (README walk-through)."""
-    scope = uow.tenant(tenant.id)
+    scope = uow.tenant(tenant_id)
     numbering = SequenceNumbering(scope.counters, ids)
     product = Product(
         id=ids.new_id(),

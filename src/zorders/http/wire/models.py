@@ -142,6 +142,9 @@ class ChargeOverrideBody(Body):
     end_date: EndDateBody | None = None
     unique_token: str | None = None
     custom_fields: dict[str, Any] = Field(default_factory=dict)
+    # The official SDK always sends ``"isBillable": null`` (docs/compatibility-sdk.md).
+    # Only billable charges exist in zorders: null or true is accepted, false is refused.
+    is_billable: Literal[True] | None = None
 
 
 class RatePlanBody(Body):
@@ -281,6 +284,9 @@ class PreviewOptionsBody(Body):
     )
     document_date: dt.date | None = None
     skip_tax: bool | None = None
+    # The official SDK always sends ``true`` (its default). zorders has no scheduled
+    # orders to validate, so either value changes nothing.
+    validate_scheduled_orders: bool | None = None
 
 
 class PreviewAccountInfoBody(Lenient):
