@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from fastapi import FastAPI
 
@@ -19,6 +20,7 @@ from zorders.service.accounts import AccountService
 from zorders.service.auth import Authenticator
 from zorders.service.demo import ensure_demo_tenant
 from zorders.service.idempotency import IdempotencyService
+from zorders.service.limits import LimitDefaults, Limiter
 from zorders.service.orders import OrderService
 from zorders.service.ports import Clock, IdFactory
 from zorders.service.queries import Queries
@@ -26,6 +28,7 @@ from zorders.service.tenants import Tenant
 from zorders.store.migrate import upgrade
 from zorders.store.sql import SqlStore
 from zorders.worker.maintenance import Maintenance
+from zorders.worker.periodic import Periodic
 from zorders.worker.runner import Worker, WorkerOptions
 
 
@@ -37,6 +40,20 @@ class Runtime:
     ids: IdFactory
     workers: list[Worker] = field(default_factory=list)
     maintenance: Maintenance | None = None
+    limit_sync: Periodic | None = None
+
+    @cached_property
+    def limiter(self) -> Limiter:
+        return Limiter(
+            self.store,
+            self.clock,
+            process_id=f"{socket.gethostname()}:{os.getpid()}:{self.ids.new_id()[:8]}",
+            defaults=LimitDefaults(
+                requests_per_minute=self.settings.rate_limit_per_minute,
+                concurrency=self.settings.concurrency_limit,
+                high_volume_concurrency=self.settings.high_volume_concurrency_limit,
+            ),
+        )
 
     def api_context(self) -> ApiContext:
         return ApiContext(
@@ -45,6 +62,7 @@ class Runtime:
             accounts=AccountService(self.store, self.clock, self.ids),
             queries=Queries(self.store),
             idempotency=IdempotencyService(self.store, self.clock),
+            limits=self.limiter,
             default_zuora_version="2025-08-12",
             max_body_bytes=self.settings.max_body_bytes,
             max_inflated_bytes=self.settings.max_inflated_bytes,
@@ -71,12 +89,17 @@ class Runtime:
             interval=min(5.0, max(0.2, self.settings.job_lease_seconds / 3)),
         )
         self.maintenance.start()
+        # API processes share their limit counters about once a second.
+        self.limit_sync = Periodic("limit-sync", 1.0, self.limiter.sync)
+        self.limit_sync.start()
 
     def stop_background(self) -> None:
         for worker in self.workers:
             worker.stop()
         if self.maintenance is not None:
             self.maintenance.stop()
+        if self.limit_sync is not None:
+            self.limit_sync.stop()
 
     def close(self) -> None:
         self.stop_background()

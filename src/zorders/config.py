@@ -29,6 +29,10 @@ class Settings:
     #: Safety-net poll of idle workers, in seconds (commits wake them at once).
     poll_interval: float = 1.0
     log_level: str = "info"
+    #: Per-tenant defaults (Zuora's production quotas); `zorders tenants create` overrides.
+    rate_limit_per_minute: int = 50_000
+    concurrency_limit: int = 40
+    high_volume_concurrency_limit: int = 200
 
     def with_overrides(self, **values: Any) -> Settings:
         """These settings with the non-None ``values`` (command-line flags) applied."""

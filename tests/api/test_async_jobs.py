@@ -150,8 +150,8 @@ def _charge_id(client: ApiClient, plan_number: str) -> str:
         ),
         (
             order({"type": "AddProduct", "addProduct": {"productRatePlanNumber": FLAT}}),
-            40000020,
-            "Order action type 'AddProduct' is not supported",
+            40000022,
+            "The AddProduct action needs the 'subscriptionNumber'",
         ),
         (
             order(create_subscription(FLAT, term={"termType": "TERMED", "period": 0})),
@@ -164,7 +164,7 @@ def _charge_id(client: ApiClient, plan_number: str) -> str:
             'Rate plan "Basic Monthly" is not effective on the contract effective date of 06/01/1999.',
         ),
     ],
-    ids=["unknown-plan", "unknown-account", "unsupported-action", "zero-term", "not-effective"],
+    ids=["unknown-plan", "unknown-account", "amend-without-number", "zero-term", "not-effective"],
 )
 def test_business_failures_fail_the_job(
     client: ApiClient, body: dict[str, object], code: int, text: str

@@ -9,8 +9,16 @@ from enum import Enum
 from typing import Any
 
 from zorders.domain.accounts import AccountDraft
-from zorders.domain.catalog import BillCycleType, BillingPeriod, BillingTiming, ChargeType, Tier
-from zorders.domain.subscriptions import Terms
+from zorders.domain.catalog import (
+    BillCycleType,
+    BillingPeriod,
+    BillingTiming,
+    ChargeType,
+    Tier,
+    TriggerEvent,
+)
+from zorders.domain.dates import PeriodType
+from zorders.domain.subscriptions import RenewalSetting, TermLength, Terms, TermType
 
 
 class OrderCategory(Enum):
@@ -91,14 +99,157 @@ class CreateSubscription(OrderAction):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class UnsupportedAction(OrderAction):
-    """A Zuora action type zorders does not execute yet: the job fails saying so."""
+class RatePlanRef:
+    """How an action names a rate plan already on the subscription (at least one key)."""
 
-    action_type: str
+    rate_plan_id: str | None = None
+    product_rate_plan_id: str | None = None
+    product_rate_plan_number: str | None = None
+    unique_token: str | None = None
 
-    @property
-    def type_name(self) -> str:
-        return self.action_type
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChargeUpdate:
+    """One ``chargeUpdates[]`` entry of an UpdateProduct: new values from a date."""
+
+    charge_number: str | None = None
+    product_rate_plan_charge_id: str | None = None
+    quantity: Decimal | None = None
+    list_price: Decimal | None = None
+    tiers: tuple[Tier, ...] | None = None
+    description: str | None = None
+    #: ``effectiveDate.triggerEvent``; None: the action's ContractEffective date.
+    trigger_event: TriggerEvent | None = None
+    #: ``effectiveDate.specificTriggerDate`` (``triggerEvent: SpecificDate``).
+    specific_date: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AddProduct(OrderAction):
+    rate_plan: SubscribeToRatePlan
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UpdateProduct(OrderAction):
+    rate_plan: RatePlanRef
+    charge_updates: tuple[ChargeUpdate, ...]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RemoveProduct(OrderAction):
+    rate_plan: RatePlanRef
+
+
+class ChangePlanPolicy(Enum):
+    EFFECTIVE_IMMEDIATELY = "EffectiveImmediately"
+    END_OF_BILLING_PERIOD = "EffectiveEndOfBillingPeriod"
+    SPECIFIC_DATE = "SpecificDate"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChangePlan(OrderAction):
+    rate_plan: RatePlanRef
+    new_plan: SubscribeToRatePlan
+    policy: ChangePlanPolicy = ChangePlanPolicy.EFFECTIVE_IMMEDIATELY
+    #: Upgrade, Downgrade, Crossgrade or PlanChanged: informational, echoed.
+    sub_type: str | None = None
+    reset_bcd: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LastTerm:
+    """``termsAndConditions.lastTerm``: the current term's type and length."""
+
+    term_type: TermType
+    length: TermLength | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TermsAndConditions(OrderAction):
+    """Only what is given changes."""
+
+    auto_renew: bool | None = None
+    renewal_setting: RenewalSetting | None = None
+    renewal_term: TermLength | None = None
+    last_term: LastTerm | None = None
+    invoice_separately: bool | None = None
+    payment_term: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RenewSubscription(OrderAction):
+    pass
+
+
+class CancellationPolicy(Enum):
+    END_OF_CURRENT_TERM = "EndOfCurrentTerm"
+    END_OF_LAST_INVOICE_PERIOD = "EndOfLastInvoicePeriod"
+    SPECIFIC_DATE = "SpecificDate"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CancelSubscription(OrderAction):
+    policy: CancellationPolicy
+    effective_date: date | None = None
+
+
+class SuspendPolicy(Enum):
+    TODAY = "Today"
+    END_OF_LAST_INVOICE_PERIOD = "EndOfLastInvoicePeriod"
+    FIXED_PERIODS_FROM_TODAY = "FixedPeriodsFromToday"
+    SPECIFIC_DATE = "SpecificDate"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Periods:
+    """A count of days, weeks, months or years (``suspendPeriods`` + ``suspendPeriodsType``)."""
+
+    count: int
+    unit: PeriodType
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Suspend(OrderAction):
+    policy: SuspendPolicy
+    periods: Periods | None = None
+    specific_date: date | None = None
+
+
+class ResumePolicy(Enum):
+    TODAY = "Today"
+    FIXED_PERIODS_FROM_SUSPEND_DATE = "FixedPeriodsFromSuspendDate"
+    FIXED_PERIODS_FROM_TODAY = "FixedPeriodsFromToday"
+    SPECIFIC_DATE = "SpecificDate"
+    SUSPEND_DATE = "SuspendDate"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Resume(OrderAction):
+    policy: ResumePolicy
+    periods: Periods | None = None
+    specific_date: date | None = None
+    extends_term: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OwnerTransfer(OrderAction):
+    destination_account_number: str | None = None
+    destination_invoice_account_number: str | None = None
+
+
+Amendment = (
+    AddProduct
+    | UpdateProduct
+    | RemoveProduct
+    | ChangePlan
+    | TermsAndConditions
+    | RenewSubscription
+    | CancelSubscription
+    | Suspend
+    | Resume
+    | OwnerTransfer
+)
+Action = CreateSubscription | Amendment
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -106,7 +257,7 @@ class SubscriptionChange:
     """One ``subscriptions[]`` entry: a new subscription (no number) or an amended one."""
 
     subscription_number: str | None
-    actions: tuple[CreateSubscription | UnsupportedAction, ...]
+    actions: tuple[Action, ...]
     notes: str | None = None
 
 
@@ -114,7 +265,11 @@ class SubscriptionChange:
 class ProcessingOptions:
     run_billing: bool = False
     collect_payment: bool = False
+    #: Bill through this date (Zuora's default: today).
     target_date: date | None = None
+    #: The invoice date (Zuora's default: today).
+    document_date: date | None = None
+    charge_types_to_exclude: tuple[ChargeType, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -9,14 +9,22 @@ from enum import Enum
 from typing import Any
 
 from zorders.domain.accounts import Account, AccountDraft, validate_draft
+from zorders.domain.amending import find_offer
+from zorders.domain.amendments import AmendContext, amend
 from zorders.domain.catalog import RatePlanOffer
-from zorders.domain.errors import BusinessRuleViolation, InvalidValue, NotFound, Resource
+from zorders.domain.errors import (
+    BusinessRuleViolation,
+    InvalidValue,
+    MissingField,
+    NotFound,
+    Resource,
+)
 from zorders.domain.numbering import Numbering, NumberKind
 from zorders.domain.order_actions import (
     CreateSubscription,
     OrderRequest,
+    SubscriptionChange,
     TriggerDates,
-    UnsupportedAction,
 )
 from zorders.domain.subscribing import build_subscription
 from zorders.domain.subscriptions import Subscription, SubscriptionStatus
@@ -46,6 +54,8 @@ class OrderSubscriptionRecord:
     new_version: int
     sequence: int
     actions: tuple[OrderActionRecord, ...]
+    #: The subscription's owner once the order applied (an OwnerTransfer changes it).
+    owner_account_number: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -75,6 +85,13 @@ class OrderContext:
     offers_by_number: Mapping[str, RatePlanOffer]
     #: Numbers already in use (account, subscription, order numbers the client asked for).
     taken_numbers: frozenset[str] = frozenset()
+    #: The latest version of each subscription the order amends, by subscription number.
+    subscriptions: Mapping[str, Subscription] = field(default_factory=dict)
+    #: Accounts the actions name (owner transfers) and the amended subscriptions' invoice
+    #: owners, by account number.
+    accounts: Mapping[str, Account] = field(default_factory=dict)
+    #: For those subscriptions: charge number → the first day not yet invoiced.
+    billed_through: Mapping[str, Mapping[str, date]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -84,6 +101,8 @@ class OrderOutcome:
     created_account: bool
     #: The subscription versions this order wrote, in request order.
     subscriptions: tuple[Subscription, ...]
+    #: For each of them, the version it amended (None for a subscription it created).
+    base_versions: tuple[Subscription | None, ...] = ()
 
 
 _ORDER_NUMBER_FORBIDDEN = "#?/"
@@ -95,54 +114,76 @@ def place_order(
     numbering: Numbering,
     *,
     created_at: str,
+    today: date,
     account_override: Account | None = None,
 ) -> OrderOutcome:
     """Apply every action of ``request`` in order; raise a ZuoraError if any is refused.
 
     Nothing is written here: the caller persists the outcome in one transaction, so an
-    order applies whole or not at all. ``account_override`` is the transient account a
-    preview bills when there is none (``previewAccountInfo``).
+    order applies whole or not at all. Each amended subscription gets ONE new version,
+    whatever the number of actions on it. ``today`` is the tenant's date (``Today``
+    policies); ``account_override`` is the transient account a preview bills when there
+    is none (``previewAccountInfo``).
     """
     _check_order_number(request, context)
     order_number = request.order_number or numbering.next_number(NumberKind.ORDER)
     account, created = _order_account(request, context, numbering, account_override, created_at)
+    amend_context = AmendContext(
+        order_date=request.order_date,
+        today=today,
+        offers_by_id=context.offers_by_id,
+        offers_by_number=context.offers_by_number,
+        accounts={**context.accounts, account.number: account},
+        numbering=numbering,
+        billed_through=context.billed_through,
+    )
     subscriptions: list[Subscription] = []
+    bases: list[Subscription | None] = []
     records: list[OrderSubscriptionRecord] = []
+    pending = False
     for sequence, change in enumerate(request.subscriptions):
-        if change.subscription_number is not None:
-            raise InvalidValue(
-                "Amending an existing subscription is not supported by zorders yet "
-                f"(subscription {change.subscription_number}).",
-                resource=Resource.ORDER,
-            )
         if not change.actions:
             raise InvalidValue("'orderActions' must not be empty.", resource=Resource.ORDER)
-        current: Subscription | None = None
+        base = _base_version(change, context, account, bases)
+        current = (
+            None
+            if base is None
+            else base.next_version(
+                id=numbering.new_id(), order_number=order_number, created_at=created_at
+            )
+        )
         action_records: list[OrderActionRecord] = []
         for action_sequence, action in enumerate(change.actions):
-            if isinstance(action, UnsupportedAction):
-                raise InvalidValue(
-                    f"Order action type '{action.action_type}' is not supported by zorders yet.",
+            if isinstance(action, CreateSubscription):
+                if current is not None:
+                    raise BusinessRuleViolation(
+                        "CreateSubscription must be the first action of a new subscription "
+                        "(an order creates a subscription once).",
+                        resource=Resource.ORDER,
+                    )
+                current = _create_subscription(
+                    request,
+                    action,
+                    account,
+                    context,
+                    numbering,
+                    order_number=order_number,
+                    created_at=created_at,
+                )
+            elif current is None:
+                raise MissingField(
+                    f"The {action.type_name} action needs the 'subscriptionNumber' of the "
+                    "subscription it changes (or a CreateSubscription before it).",
                     resource=Resource.ORDER,
                 )
-            if current is not None:
-                raise BusinessRuleViolation(
-                    "A subscription can be created only once in an order.",
-                    resource=Resource.ORDER,
-                )
-            current = _create_subscription(
-                request,
-                action,
-                account,
-                context,
-                numbering,
-                order_number=order_number,
-                created_at=created_at,
-            )
+            else:
+                amended = amend(current, action, amend_context)
+                current = amended.subscription
+                pending = pending or amended.pending
             action_records.append(
                 OrderActionRecord(
                     id=numbering.new_id(),
-                    type="CreateSubscription",
+                    type=action.type_name,
                     sequence=action_sequence,
                     trigger_dates=action.trigger_dates,
                     change_reason=action.change_reason,
@@ -150,20 +191,22 @@ def place_order(
                 )
             )
         assert current is not None  # the loop ran at least once
-        if account.bill_cycle_day == 0:
+        if base is None and account.bill_cycle_day == 0:
             # billCycleDay 0 is "auto-set": the first subscription's start day decides it.
             account = _with_bill_cycle_day(account, current.subscription_start_date.day)
         subscriptions.append(current)
+        bases.append(base)
         records.append(
             OrderSubscriptionRecord(
                 subscription_number=current.number,
-                base_version=None,
+                base_version=None if base is None else base.version,
                 new_version=current.version,
                 sequence=sequence,
                 actions=tuple(action_records),
+                owner_account_number=current.account_number,
             )
         )
-    pending = any(
+    pending = pending or any(
         s.status in (SubscriptionStatus.PENDING_ACTIVATION, SubscriptionStatus.PENDING_ACCEPTANCE)
         for s in subscriptions
     )
@@ -183,8 +226,41 @@ def place_order(
         created_at=created_at,
     )
     return OrderOutcome(
-        order=order, account=account, created_account=created, subscriptions=tuple(subscriptions)
+        order=order,
+        account=account,
+        created_account=created,
+        subscriptions=tuple(subscriptions),
+        base_versions=tuple(bases),
     )
+
+
+def _base_version(
+    change: SubscriptionChange,
+    context: OrderContext,
+    account: Account,
+    earlier: list[Subscription | None],
+) -> Subscription | None:
+    """The latest version of the subscription ``change`` amends (None: a new one)."""
+    number = change.subscription_number
+    if number is None:
+        return None
+    base = context.subscriptions.get(number)
+    if base is None:
+        raise NotFound(f"Subscription {number} does not exist.", resource=Resource.SUBSCRIPTION)
+    if any(e is not None and e.number == base.number for e in earlier):
+        raise BusinessRuleViolation(
+            f"Subscription {number} appears twice in the order: put all its actions in one "
+            "'subscriptions' entry.",
+            resource=Resource.ORDER,
+        )
+    # zorders' rule: an order amends the subscriptions its account owns or pays for.
+    if account.number not in (base.account_number, base.invoice_owner_account_number):
+        raise BusinessRuleViolation(
+            f"Subscription {number} belongs to account {base.account_number}, not to the "
+            f"order's account {account.number or '(preview account)'}.",
+            resource=Resource.ORDER,
+        )
+    return base
 
 
 def _check_order_number(request: OrderRequest, context: OrderContext) -> None:
@@ -287,25 +363,10 @@ def _create_subscription(
                 "supported by zorders yet.",
                 resource=Resource.ORDER,
             )
-    offers = []
-    for wanted in action.rate_plans:
-        offer = None
-        if wanted.product_rate_plan_id is not None:
-            offer = context.offers_by_id.get(wanted.product_rate_plan_id)
-            key = wanted.product_rate_plan_id
-        elif wanted.product_rate_plan_number is not None:
-            offer = context.offers_by_number.get(wanted.product_rate_plan_number)
-            key = wanted.product_rate_plan_number
-        else:
-            raise InvalidValue(
-                "'productRatePlanId' or 'productRatePlanNumber' is required.",
-                resource=Resource.ORDER,
-            )
-        if offer is None:
-            raise InvalidValue(
-                f"Invalid product rate plan '{key}': it does not exist.", resource=Resource.ORDER
-            )
-        offers.append(offer)
+    offers = [
+        find_offer(wanted, context.offers_by_id, context.offers_by_number)
+        for wanted in action.rate_plans
+    ]
     return build_subscription(
         action,
         offers=tuple(offers),

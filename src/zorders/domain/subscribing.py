@@ -18,7 +18,12 @@ from zorders.domain.catalog import (
 from zorders.domain.dates import add_months
 from zorders.domain.errors import InvalidValue, Resource
 from zorders.domain.numbering import Numbering, NumberKind
-from zorders.domain.order_actions import ChargeOverride, CreateSubscription, TriggerDates
+from zorders.domain.order_actions import (
+    ChargeOverride,
+    CreateSubscription,
+    SubscribeToRatePlan,
+    TriggerDates,
+)
 from zorders.domain.subscriptions import (
     RatePlan,
     RatePlanCharge,
@@ -49,35 +54,33 @@ def build_subscription(
         if terms.term_type is TermType.TERMED and terms.initial_term is not None
         else None
     )
-    rate_plans = []
-    for wanted, offer in zip(action.rate_plans, offers, strict=True):
-        offer.ensure_effective_on(contract_effective)
-        overrides = _overrides_by_charge(wanted.charge_overrides, offer)
-        charges = tuple(
-            _subscribe_charge(
-                catalog_charge,
-                overrides.get(catalog_charge.id),
-                currency=account.currency,
-                start=_trigger_date(catalog_charge.trigger_event, dates, contract_effective),
-                term_end=term_end,
-                id=numbering.new_id(),
-                number=numbering.next_number(NumberKind.CHARGE),
-            )
-            for catalog_charge in offer.charges
+    rate_plans = tuple(
+        new_rate_plan(
+            wanted,
+            offer,
+            currency=account.currency,
+            dates=dates,
+            contract_effective=contract_effective,
+            term_end=term_end,
+            numbering=numbering,
         )
-        rate_plans.append(
-            RatePlan(
-                id=numbering.new_id(),
-                product_id=offer.product.id,
-                product_name=offer.product.name,
-                product_sku=offer.product.sku,
-                product_rate_plan_id=offer.plan.id,
-                product_rate_plan_number=offer.plan.product_rate_plan_number,
-                name=offer.plan.name,
-                charges=charges,
-                unique_token=wanted.unique_token,
-            )
-        )
+        for wanted, offer in zip(action.rate_plans, offers, strict=True)
+    )
+    waiting = {c.trigger_event for plan in rate_plans for c in plan.charges if c.pending}
+    # Zuora (``triggerDates``): a missing ServiceActivation date makes the subscription
+    # Pending Activation, a missing CustomerAcceptance date Pending Acceptance, and both
+    # missing Pending Activation. zorders applies it to the charges that wait for one.
+    status = SubscriptionStatus.ACTIVE
+    if TriggerEvent.SERVICE_ACTIVATION in waiting:
+        status = SubscriptionStatus.PENDING_ACTIVATION
+    elif TriggerEvent.CUSTOMER_ACCEPTANCE in waiting:
+        status = SubscriptionStatus.PENDING_ACCEPTANCE
+    activation = dates.service_activation
+    if activation is None and status is not SubscriptionStatus.PENDING_ACTIVATION:
+        activation = contract_effective  # not awaited: it is the contract date, as before
+    acceptance = dates.customer_acceptance
+    if acceptance is None and status is SubscriptionStatus.ACTIVE:
+        acceptance = activation
     return Subscription(
         id=numbering.new_id(),
         number=action.subscription_number or numbering.next_number(NumberKind.SUBSCRIPTION),
@@ -86,22 +89,59 @@ def build_subscription(
         account_number=account.number,
         invoice_owner_account_id=account.id,
         invoice_owner_account_number=account.number,
-        status=SubscriptionStatus.ACTIVE,
+        status=status,
         terms=terms,
         currency=account.currency,
         contract_effective_date=contract_effective,
-        service_activation_date=dates.service_activation or contract_effective,
-        customer_acceptance_date=dates.customer_acceptance
-        or dates.service_activation
-        or contract_effective,
+        service_activation_date=activation,
+        customer_acceptance_date=acceptance,
         subscription_start_date=term_start,
         term_start_date=term_start,
         term_end_date=term_end,
-        rate_plans=tuple(rate_plans),
+        rate_plans=rate_plans,
         order_number=order_number,
         invoice_separately=action.invoice_separately,
         notes=action.notes,
         created_at=created_at,
+    )
+
+
+def new_rate_plan(
+    wanted: SubscribeToRatePlan,
+    offer: RatePlanOffer,
+    *,
+    currency: str,
+    dates: TriggerDates,
+    contract_effective: date,
+    term_end: date | None,
+    numbering: Numbering,
+) -> RatePlan:
+    """A catalog rate plan copied into a subscription (CreateSubscription, AddProduct,
+    ChangePlan): each charge starts on the trigger date its trigger event names."""
+    offer.ensure_effective_on(contract_effective)
+    overrides = _overrides_by_charge(wanted.charge_overrides, offer)
+    charges = tuple(
+        _subscribe_charge(
+            catalog_charge,
+            overrides.get(catalog_charge.id),
+            currency=currency,
+            start=trigger_date(catalog_charge.trigger_event, dates, contract_effective),
+            term_end=term_end,
+            id=numbering.new_id(),
+            number=numbering.next_number(NumberKind.CHARGE),
+        )
+        for catalog_charge in offer.charges
+    )
+    return RatePlan(
+        id=numbering.new_id(),
+        product_id=offer.product.id,
+        product_name=offer.product.name,
+        product_sku=offer.product.sku,
+        product_rate_plan_id=offer.plan.id,
+        product_rate_plan_number=offer.plan.product_rate_plan_number,
+        name=offer.plan.name,
+        charges=charges,
+        unique_token=wanted.unique_token,
     )
 
 
@@ -122,13 +162,15 @@ def _checked_terms(terms: Terms) -> Terms:
     return replace(terms, renewal_term=renewal)
 
 
-def _trigger_date(event: TriggerEvent, dates: TriggerDates, contract_effective: date) -> date:
-    # Without a ServiceActivation/CustomerAcceptance date the charge starts with the
-    # contract (tenants that require those dates, and Pending subscriptions, come later).
+def trigger_date(event: TriggerEvent, dates: TriggerDates, contract_effective: date) -> date | None:
+    """The day a new charge starts: the order action's date for its trigger event, None
+    (pending) when the action does not give it. Zuora makes those dates required only
+    on tenants set to require them; zorders requires them whenever a charge waits for
+    one, the same for every tenant (docs/compatibility-orders.md)."""
     if event is TriggerEvent.SERVICE_ACTIVATION:
-        return dates.service_activation or contract_effective
+        return dates.service_activation
     if event is TriggerEvent.CUSTOMER_ACCEPTANCE:
-        return dates.customer_acceptance or dates.service_activation or contract_effective
+        return dates.customer_acceptance
     return contract_effective
 
 
@@ -158,7 +200,7 @@ def _subscribe_charge(
     override: ChargeOverride | None,
     *,
     currency: str,
-    start: date,
+    start: date | None,
     term_end: date | None,
     id: str,
     number: str,
@@ -213,7 +255,9 @@ def _subscribe_charge(
         up_to_periods=up_to_periods,
         specific_end_date=o.specific_end_date,
         effective_start_date=start,
-        effective_end_date=_charge_end(
+        effective_end_date=None
+        if start is None
+        else _charge_end(
             charge.type,
             end_condition,
             start=start,

@@ -14,8 +14,17 @@ import zorders
 from zorders.domain.errors import ZuoraError
 from zorders.http import errors
 from zorders.http.context import ApiContext
-from zorders.http.endpoints import accounts, catalog, jobs, oauth, orders, subscriptions
+from zorders.http.endpoints import (
+    accounts,
+    catalog,
+    invoicing,
+    jobs,
+    oauth,
+    orders,
+    subscriptions,
+)
 from zorders.http.idempotency import IdempotencyMiddleware
+from zorders.http.limits import LimitsMiddleware
 from zorders.http.middleware import ZuoraHeadersMiddleware
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -32,14 +41,15 @@ def create_app(context: ApiContext, lifespan: Lifespan | None = None) -> FastAPI
         lifespan=lifespan,
     )
     app.state.api = context
-    for module in (oauth, orders, jobs, accounts, subscriptions, catalog):
+    for module in (oauth, orders, jobs, accounts, subscriptions, catalog, invoicing):
         app.include_router(module.router)
     app.add_exception_handler(ZuoraError, errors.on_zuora_error)
     app.add_exception_handler(RequestValidationError, errors.on_validation_error)
     app.add_exception_handler(HTTPException, errors.on_http_exception)
-    # Added last = outermost: headers → idempotency → gzip → routes.
+    # Added last = outermost: headers → limits → idempotency → gzip → routes.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_OVER_BYTES + 1)
     app.add_middleware(IdempotencyMiddleware, context=context)
+    app.add_middleware(LimitsMiddleware, context=context)
     app.add_middleware(
         ZuoraHeadersMiddleware,
         max_body_bytes=context.max_body_bytes,

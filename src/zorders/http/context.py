@@ -10,6 +10,7 @@ from zorders.domain.errors import AuthenticationFailed, PermissionDenied, Resour
 from zorders.service.accounts import AccountService
 from zorders.service.auth import Authenticator
 from zorders.service.idempotency import IdempotencyService
+from zorders.service.limits import Limiter
 from zorders.service.orders import OrderService
 from zorders.service.queries import Queries
 from zorders.service.tenants import Tenant
@@ -22,6 +23,7 @@ class ApiContext:
     accounts: AccountService
     queries: Queries
     idempotency: IdempotencyService
+    limits: Limiter
     default_zuora_version: str
     max_body_bytes: int
     max_inflated_bytes: int
@@ -34,10 +36,13 @@ def api(request: Request) -> ApiContext:
 
 def current_tenant(request: Request) -> Tenant:
     """The tenant of the bearer token; every /v1 route depends on this."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthenticationFailed("Authentication error")
-    tenant = api(request).auth.authenticate(token.strip())
+    # The limits middleware has usually resolved the token already.
+    tenant: Tenant | None = getattr(request.state, "zorders_tenant", None)
+    if tenant is None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationFailed("Authentication error")
+        tenant = api(request).auth.authenticate(token.strip())
     request.state.tenant = tenant
     return tenant
 

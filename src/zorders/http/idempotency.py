@@ -17,13 +17,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from zorders.domain.errors import InvalidValue, LockContention, ZuoraError
 from zorders.http.context import ApiContext
 from zorders.http.errors import TransportError, error_body, header_version, http_status
+from zorders.http.limits import resolve_tenant
 from zorders.service.idempotency import (
     MAX_KEY_LENGTH,
     Outcome,
     RequestFingerprint,
     StoredResponse,
 )
-from zorders.types import TenantId
 
 _METHODS = {"POST", "PATCH"}
 #: Not stored: transient answers a retry should not be stuck with.
@@ -59,7 +59,8 @@ class IdempotencyMiddleware:
                 send,
             )
             return
-        tenant_id = await self._tenant(headers)
+        tenant = await resolve_tenant(scope, self.context)
+        tenant_id = tenant.id if tenant is not None else None
         if tenant_id is None:  # the app answers 401; nothing to remember
             await self.app(scope, receive, send)
             return
@@ -137,16 +138,6 @@ class IdempotencyMiddleware:
             body=b"".join(chunks),
         )
         await run_in_threadpool(service.finish, key, stored)
-
-    async def _tenant(self, headers: Headers) -> TenantId | None:
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return None
-        try:
-            tenant = await run_in_threadpool(self.context.auth.authenticate, token.strip())
-        except ZuoraError:
-            return None
-        return tenant.id
 
     async def _error(self, error: ZuoraError, headers: Headers, send: Send) -> None:
         body = orjson.dumps(error_body([error]))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from zorders.domain.errors import InvalidValue, Resource
 from zorders.domain.order_actions import OrderRequest
 from zorders.domain.orders import place_order
+from zorders.service.billing_run import run_billing
 from zorders.service.context import load_order_context
 from zorders.service.jobs import Job, JobKind, JobStatus
 from zorders.service.numbering import SequenceNumbering
@@ -57,6 +58,11 @@ def check_request_shape(request: OrderRequest, *, limit: int, preview: bool) -> 
         )
     if not request.subscriptions:
         raise InvalidValue("'subscriptions' must not be empty.", resource=Resource.ORDER)
+    if request.processing.collect_payment and not request.processing.run_billing:
+        raise InvalidValue(
+            "'collectPayment' cannot be true while 'runBilling' is false.",
+            resource=Resource.ORDER,
+        )
 
 
 def submit_order(cmd: SubmitOrder, uow: UnitOfWork, clock: Clock, ids: IdFactory) -> JobId:
@@ -87,19 +93,18 @@ def create_order(
     uow: UnitOfWork, tenant_id: TenantId, request: OrderRequest, clock: Clock, ids: IdFactory
 ) -> CreateOrderResult:
     """Apply the order and write everything it creates in ``uow`` (all or nothing)."""
-    if request.processing.run_billing or request.processing.collect_payment:
-        raise InvalidValue(
-            "'processingOptions.runBilling' and 'collectPayment' are not supported by "
-            "zorders yet; create the order without them.",
-            resource=Resource.ORDER,
-        )
     scope = uow.tenant(tenant_id)
     context = load_order_context(scope, request)
+    now = clock.now()
+    numbering = SequenceNumbering(scope.counters, ids)
+    created_at = now.strftime("%Y-%m-%d %H:%M:%S")
     outcome = place_order(
         request,
         context,
-        SequenceNumbering(scope.counters, ids),
-        created_at=clock.now().strftime("%Y-%m-%d %H:%M:%S"),
+        numbering,
+        created_at=created_at,
+        # "Today" policies use the UTC date: zorders tenants have no time zone setting.
+        today=now.date(),
     )
     if outcome.created_account:
         scope.accounts.add(outcome.account)
@@ -108,6 +113,23 @@ def create_order(
     for subscription in outcome.subscriptions:
         scope.subscriptions.add_version(subscription)
     scope.orders.add(outcome.order)
+    billing = None
+    if request.processing.run_billing:
+        today = now.date()
+        billing = run_billing(
+            scope,
+            account=outcome.account,
+            subscriptions=outcome.subscriptions,
+            target_date=request.processing.target_date or today,
+            invoice_date=request.processing.document_date or today,
+            exclude=frozenset(request.processing.charge_types_to_exclude),
+            collect=request.processing.collect_payment,
+            numbering=numbering,
+            created_at=created_at,
+        )
+        scope.accounts.update(billing.account)
+    invoice = billing.invoice if billing else None
+    payment = billing.payment if billing else None
     return CreateOrderResult(
         order_number=outcome.order.number,
         order_id=outcome.order.id,
@@ -125,6 +147,12 @@ def create_order(
             for s in outcome.subscriptions
         ),
         return_ids=request.return_ids,
+        invoice_numbers=(invoice.number,) if invoice else (),
+        invoice_ids=(invoice.id,) if invoice else (),
+        payment_number=payment.number if payment else None,
+        payment_id=payment.id if payment else None,
+        paid_amount=payment.amount if payment else None,
+        payment_status=payment.status if payment else None,
     )
 
 

@@ -7,18 +7,20 @@ transaction: what its repositories write commits together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from zorders.domain.accounts import Account
 from zorders.domain.catalog import Product, ProductRatePlan, ProductRatePlanCharge
+from zorders.domain.invoicing import Invoice, Payment
 from zorders.domain.numbering import NumberKind
 from zorders.domain.orders import Order
 from zorders.domain.subscriptions import Subscription
 from zorders.service.idempotency import IdempotencyRecord, StoredResponse
 from zorders.service.jobs import Job, JobResult
+from zorders.service.limits import PeerCounts
 from zorders.service.tenants import Tenant
 from zorders.types import JobId, TenantId
 
@@ -106,11 +108,23 @@ class SubscriptionRepository(Protocol):
 
     def version(self, number: str, version: int) -> Subscription | None: ...
 
+    def versions(self, number: str) -> Sequence[Subscription]:
+        """Every version of the subscription, oldest first."""
+        ...
+
 
 class OrderRepository(Protocol):
     def add(self, order: Order) -> None: ...
 
     def get(self, number: str) -> Order | None: ...
+
+    def list(self, *, offset: int, limit: int) -> Sequence[Order]:
+        """Newest first (creation time, then id: a stable order for paging)."""
+        ...
+
+    def many(self, numbers: Sequence[str]) -> Sequence[Order]:
+        """The orders of these numbers that exist, newest first."""
+        ...
 
 
 class CounterRepository(Protocol):
@@ -161,6 +175,50 @@ class JobRepository(Protocol):
     def prune_finished(self, before: datetime) -> int: ...
 
 
+class InvoiceRepository(Protocol):
+    def add(self, invoice: Invoice) -> None: ...
+
+    def get(self, key: str) -> Invoice | None:
+        """By invoice number or id."""
+        ...
+
+
+class PaymentRepository(Protocol):
+    def add(self, payment: Payment) -> None: ...
+
+    def get(self, key: str) -> Payment | None: ...
+
+
+class BillingStateRepository(Protocol):
+    def billed_through(self, subscription_number: str) -> Mapping[str, date]:
+        """Charge number → the first day not yet invoiced."""
+        ...
+
+    def set_billed_through(self, subscription_number: str, dates: Mapping[str, date]) -> None: ...
+
+
+class LimitCounters(Protocol):
+    def publish(
+        self,
+        tenant_id: TenantId,
+        *,
+        process_id: str,
+        window: datetime,
+        requests: int,
+        in_flight: int,
+        in_flight_high_volume: int,
+        now: datetime,
+    ) -> None:
+        """Record this process's counts for the tenant (replacing its previous ones)."""
+        ...
+
+    def peers(
+        self, *, process_id: str, window: datetime, fresh_since: datetime
+    ) -> Mapping[TenantId, PeerCounts]:
+        """The other processes' counts, summed per tenant (requests of ``window`` only)."""
+        ...
+
+
 class IdempotencyRepository(Protocol):
     def get(self, key: str) -> IdempotencyRecord | None: ...
 
@@ -198,6 +256,15 @@ class TenantScope(Protocol):
     @property
     def numbers(self) -> NumberRegistry: ...
 
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+
+    @property
+    def payments(self) -> PaymentRepository: ...
+
+    @property
+    def billing(self) -> BillingStateRepository: ...
+
 
 class UnitOfWork(Protocol):
     @property
@@ -211,6 +278,9 @@ class UnitOfWork(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyRepository: ...
+
+    @property
+    def limits(self) -> LimitCounters: ...
 
     def tenant(self, tenant_id: TenantId) -> TenantScope: ...
 

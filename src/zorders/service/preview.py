@@ -34,11 +34,13 @@ def preview_order(
             raise not_supported(f"previewTypes '{wanted.value}'")
     scope = uow.tenant(tenant_id)
     context = load_order_context(scope, request)
+    now = clock.now()
     outcome = place_order(
         request,
         context,
         PreviewNumbering(ids),
-        created_at=clock.now().strftime("%Y-%m-%d %H:%M:%S"),
+        created_at=now.strftime("%Y-%m-%d %H:%M:%S"),
+        today=now.date(),
         account_override=_preview_account(request),
     )
     rules = BillingRules()

@@ -11,8 +11,9 @@ from zorders.domain.billing import BillingRules, ChargeMetrics, charge_metrics
 from zorders.domain.catalog import Product, ProductRatePlan, ProductRatePlanCharge
 from zorders.domain.dates import add_months
 from zorders.domain.errors import NotFound, Resource
+from zorders.domain.invoicing import Invoice, Payment
 from zorders.domain.orders import Order
-from zorders.domain.subscriptions import Subscription
+from zorders.domain.subscriptions import RatePlanChange, RatePlanCharge, Subscription
 from zorders.service.jobs import Job
 from zorders.service.ports import CatalogRepository, Store
 from zorders.types import JobId, TenantId
@@ -29,16 +30,36 @@ class SubscriptionView:
     subscription: Subscription
     is_latest: bool
     account_name: str | None
-    #: Charge number → its metrics (mrr, tcv) over the current term.
+    #: Charge id (one per segment) → its metrics (mrr, tcv) over the current term.
     metrics: Mapping[str, ChargeMetrics]
+    invoice_owner_name: str | None = None
 
     @property
     def contracted_mrr(self) -> Decimal:
-        return sum((m.cmrr + m.cmrr_discount for m in self.metrics.values()), Decimal(0))
+        """The MRR of each charge's last segment, leaving out removed rate plans (segments
+        of one charge are not added up)."""
+        total = Decimal(0)
+        for plan in self.subscription.rate_plans:
+            if plan.last_change_type is RatePlanChange.REMOVE:
+                continue
+            for charge in last_segments(plan.charges):
+                metrics = self.metrics.get(charge.id)
+                if metrics is not None:
+                    total += metrics.cmrr + metrics.cmrr_discount
+        return total
 
     @property
     def total_contracted_value(self) -> Decimal:
         return sum((m.tcv + m.tcv_discount for m in self.metrics.values()), Decimal(0))
+
+
+def last_segments(charges: tuple[RatePlanCharge, ...]) -> list[RatePlanCharge]:
+    """Each charge once: its segment with the highest number."""
+    last: dict[str, RatePlanCharge] = {}
+    for charge in charges:
+        if charge.number not in last or charge.segment > last[charge.number].segment:
+            last[charge.number] = charge
+    return list(last.values())
 
 
 #: An evergreen subscription has no term end; its TCV is measured over this many months.
@@ -46,23 +67,37 @@ EVERGREEN_TCV_MONTHS = 12
 
 
 def subscription_view(
-    subscription: Subscription, *, is_latest: bool, account: Account | None
+    subscription: Subscription,
+    *,
+    is_latest: bool,
+    account: Account | None,
+    invoice_owner: Account | None = None,
 ) -> SubscriptionView:
     thru = subscription.term_end_date or add_months(
         subscription.term_start_date, EVERGREEN_TCV_MONTHS
     )
+    payer = invoice_owner or account
     metrics = charge_metrics(
         subscription,
-        account_bill_cycle_day=account.bill_cycle_day if account else 0,
+        account_bill_cycle_day=payer.bill_cycle_day if payer else 0,
         thru_date=thru,
         rules=BillingRules(),
     )
+    # charge_metrics lists the charges in subscription order, segments included.
+    by_charge = {charge.id: m for charge, m in zip(subscription.charges, metrics, strict=True)}
     return SubscriptionView(
         subscription=subscription,
         is_latest=is_latest,
         account_name=account.name if account else None,
-        metrics={m.charge_number: m for m in metrics},
+        metrics=by_charge,
+        invoice_owner_name=payer.name if payer else None,
     )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OrderPage:
+    orders: tuple[Order, ...]
+    has_more: bool
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -97,6 +132,33 @@ class Queries:
             raise NotFound(f"Order {number} does not exist.", resource=Resource.ORDER)
         return order
 
+    def orders(self, tenant_id: TenantId, *, page: int, page_size: int) -> OrderPage:
+        """``GET /v1/orders``: newest first."""
+        with self._store.begin(write=False) as uow:
+            rows = uow.tenant(tenant_id).orders.list(
+                offset=(page - 1) * page_size, limit=page_size + 1
+            )
+        return OrderPage(orders=tuple(rows[:page_size]), has_more=len(rows) > page_size)
+
+    def subscription_orders(
+        self, tenant_id: TenantId, number: str, *, page: int, page_size: int
+    ) -> OrderPage:
+        """``GET /v1/orders/subscription/{subscriptionNumber}``: the orders that created or
+        amended the subscription (each of its versions names its order), newest first."""
+        with self._store.begin(write=False) as uow:
+            scope = uow.tenant(tenant_id)
+            versions = scope.subscriptions.versions(number)
+            if not versions:
+                raise NotFound(
+                    f"Subscription {number} does not exist.", resource=Resource.SUBSCRIPTION
+                )
+            numbers = list(dict.fromkeys(v.order_number for v in versions))
+            rows = scope.orders.many(numbers)
+        start = (page - 1) * page_size
+        return OrderPage(
+            orders=tuple(rows[start : start + page_size]), has_more=len(rows) > start + page_size
+        )
+
     def subscription(
         self, tenant_id: TenantId, key: str, version: int | None = None
     ) -> SubscriptionView:
@@ -108,9 +170,16 @@ class Queries:
             if version is not None and latest is not None:
                 found = scope.subscriptions.version(latest.number, version)
             account = scope.accounts.get(found.account_id) if found else None
+            payer = (
+                scope.accounts.get(found.invoice_owner_account_id)
+                if found and found.invoice_owner_account_id != found.account_id
+                else account
+            )
         if found is None or latest is None:
             raise NotFound(f"Subscription {key} does not exist.", resource=Resource.SUBSCRIPTION)
-        return subscription_view(found, is_latest=found.version == latest.version, account=account)
+        return subscription_view(
+            found, is_latest=found.version == latest.version, account=account, invoice_owner=payer
+        )
 
     def account(self, tenant_id: TenantId, key: str) -> Account:
         with self._store.begin(write=False) as uow:
@@ -118,6 +187,20 @@ class Queries:
         if account is None:
             raise NotFound(f"Account {key} does not exist.", resource=Resource.ACCOUNT)
         return account
+
+    def invoice(self, tenant_id: TenantId, key: str) -> Invoice:
+        with self._store.begin(write=False) as uow:
+            invoice = uow.tenant(tenant_id).invoices.get(key)
+        if invoice is None:
+            raise NotFound(f"Invoice {key} does not exist.")
+        return invoice
+
+    def payment(self, tenant_id: TenantId, key: str) -> Payment:
+        with self._store.begin(write=False) as uow:
+            payment = uow.tenant(tenant_id).payments.get(key)
+        if payment is None:
+            raise NotFound(f"Payment {key} does not exist.")
+        return payment
 
     def products(self, tenant_id: TenantId, *, page: int, page_size: int) -> ProductPage:
         with self._store.begin(write=False) as uow:

@@ -32,6 +32,7 @@ class CreateOrderResult:
     payment_number: str | None = None
     payment_id: str | None = None
     paid_amount: Decimal | None = None
+    payment_status: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

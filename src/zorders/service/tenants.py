@@ -19,6 +19,10 @@ class TenantSettings:
     #: The minor version used when a request sends no ``Zuora-Version`` header.
     zuora_version: str = DEFAULT_ZUORA_VERSION
     orders_enabled: bool = True
+    #: Per-tenant limits; None uses the server's defaults (Zuora's production quotas).
+    rate_limit_per_minute: int | None = None
+    concurrency_limit: int | None = None
+    high_volume_concurrency_limit: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

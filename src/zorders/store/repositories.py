@@ -269,6 +269,15 @@ class SqlSubscriptions:
         ).first()
         return None if row is None else loads(row[0], Subscription)
 
+    def versions(self, number: str) -> Sequence[Subscription]:
+        c = t.subscriptions.c
+        rows = self._conn.execute(
+            select(c.data)
+            .where(c.tenant_id == self._tenant, c.number == number)
+            .order_by(c.version)
+        ).all()
+        return [loads(r[0], Subscription) for r in rows]
+
 
 class SqlOrders:
     def __init__(self, conn: Connection, tenant_id: TenantId) -> None:
@@ -296,6 +305,29 @@ class SqlOrders:
             )
         ).first()
         return None if row is None else loads(row[0], Order)
+
+    def list(self, *, offset: int, limit: int) -> Sequence[Order]:
+        c = t.orders.c
+        rows = self._conn.execute(
+            select(c.data)
+            .where(c.tenant_id == self._tenant)
+            # created_at has second resolution; the id breaks ties so pages never overlap.
+            .order_by(c.created_at.desc(), c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return [loads(r[0], Order) for r in rows]
+
+    def many(self, numbers: Sequence[str]) -> Sequence[Order]:
+        if not numbers:
+            return []
+        c = t.orders.c
+        rows = self._conn.execute(
+            select(c.data)
+            .where(c.tenant_id == self._tenant, c.number.in_(list(numbers)))
+            .order_by(c.created_at.desc(), c.id.desc())
+        ).all()
+        return [loads(r[0], Order) for r in rows]
 
 
 class SqlNumbers:

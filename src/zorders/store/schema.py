@@ -164,3 +164,50 @@ idempotency_keys = Table(
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False, index=True),
 )
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("tenant_id", String(32), nullable=False),
+    Column("id", String(32), primary_key=True),
+    Column("number", String(100), nullable=False),
+    Column("account_id", String(32), nullable=False, index=True),
+    Column("data", Text, nullable=False),
+    UniqueConstraint("tenant_id", "number"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("tenant_id", String(32), nullable=False),
+    Column("id", String(32), primary_key=True),
+    Column("number", String(100), nullable=False),
+    Column("account_id", String(32), nullable=False, index=True),
+    Column("data", Text, nullable=False),
+    UniqueConstraint("tenant_id", "number"),
+)
+
+#: How far each charge of a subscription has been invoiced (charge number → first day
+#: not yet billed), so a later billing run never bills a period twice.
+billing_state = Table(
+    "billing_state",
+    metadata,
+    Column("tenant_id", String(32), nullable=False),
+    Column("subscription_number", String(100), nullable=False),
+    Column("billed_through", Text, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "subscription_number"),
+)
+
+#: Each API process's request and in-flight counts per tenant (service/limits.py).
+limit_counters = Table(
+    "limit_counters",
+    metadata,
+    Column("tenant_id", String(32), nullable=False),
+    Column("process_id", String(128), nullable=False),
+    Column("window_start", DateTime, nullable=False),
+    Column("requests", Integer, nullable=False),
+    Column("in_flight", Integer, nullable=False),
+    Column("in_flight_high_volume", Integer, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    PrimaryKeyConstraint("tenant_id", "process_id"),
+)

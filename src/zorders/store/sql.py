@@ -14,7 +14,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from zorders.store.idempotency import SqlIdempotency
+from zorders.store.invoicing import SqlBillingState, SqlInvoices, SqlPayments
 from zorders.store.jobs import SqlJobs
+from zorders.store.limits import SqlLimitCounters
 from zorders.store.repositories import (
     SqlAccounts,
     SqlCatalog,
@@ -96,6 +98,18 @@ class SqlTenantScope:
     def numbers(self) -> SqlNumbers:
         return SqlNumbers(self._conn, self._tenant)
 
+    @cached_property
+    def invoices(self) -> SqlInvoices:
+        return SqlInvoices(self._conn, self._tenant)
+
+    @cached_property
+    def payments(self) -> SqlPayments:
+        return SqlPayments(self._conn, self._tenant)
+
+    @cached_property
+    def billing(self) -> SqlBillingState:
+        return SqlBillingState(self._conn, self._tenant)
+
 
 class SqlUnitOfWork:
     def __init__(self, conn: Connection) -> None:
@@ -120,6 +134,10 @@ class SqlUnitOfWork:
     @cached_property
     def idempotency(self) -> SqlIdempotency:
         return SqlIdempotency(self._conn)
+
+    @cached_property
+    def limits(self) -> SqlLimitCounters:
+        return SqlLimitCounters(self._conn)
 
     def tenant(self, tenant_id: TenantId) -> SqlTenantScope:
         return SqlTenantScope(self._conn, tenant_id)

@@ -171,6 +171,123 @@ class TriggerDateBody(Body):
     trigger_date: dt.date
 
 
+class PriceUpdateBody(Body):
+    """One model key of an UpdateProduct's ``pricing`` (``Recurring*PricingUpdate``)."""
+
+    list_price: Decimal | None = Field(default=None, ge=0)
+    quantity: Decimal | None = Field(default=None, ge=0)
+    tiers: list[TierBody] | None = None
+    price_change_option: Literal["NoChange"] | None = None
+
+
+class PricingUpdateBody(Body):
+    recurring_flat_fee: PriceUpdateBody | None = None
+    recurring_per_unit: PriceUpdateBody | None = None
+    recurring_tiered: PriceUpdateBody | None = None
+    recurring_volume: PriceUpdateBody | None = None
+
+
+class TriggerParamsBody(Body):
+    """``chargeUpdates[].effectiveDate``."""
+
+    trigger_event: Literal[
+        "ContractEffective", "ServiceActivation", "CustomerAcceptance", "SpecificDate"
+    ]
+    specific_trigger_date: dt.date | None = None
+
+
+class ChargeUpdateBody(Body):
+    charge_number: str | None = Field(default=None, max_length=50)
+    product_rate_plan_charge_id: str | None = None
+    description: str | None = Field(default=None, max_length=500)
+    pricing: PricingUpdateBody | None = None
+    effective_date: TriggerParamsBody | None = None
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class RatePlanKeyBody(Body):
+    """The keys naming a rate plan already on the subscription."""
+
+    rate_plan_id: str | None = None
+    product_rate_plan_id: str | None = None
+    product_rate_plan_number: str | None = None
+    subscription_rate_plan_number: str | None = None
+    unique_token: str | None = None
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class UpdateProductBody(RatePlanKeyBody):
+    charge_updates: list[ChargeUpdateBody] = Field(default_factory=list)
+
+
+class RemoveProductBody(RatePlanKeyBody):
+    pass
+
+
+class ChangePlanBody(RatePlanKeyBody):
+    new_product_rate_plan: RatePlanBody
+    effective_policy: (
+        Literal["EffectiveImmediately", "EffectiveEndOfBillingPeriod", "SpecificDate"] | None
+    ) = None
+    sub_type: Literal["Upgrade", "Downgrade", "Crossgrade", "PlanChanged"] | None = None
+    reset_bcd: bool = False
+
+
+class LastTermBody(Body):
+    term_type: Literal["TERMED", "EVERGREEN"]
+    period: int | None = Field(default=None, ge=0)
+    period_type: PeriodType = "Month"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+class TermsAndConditionsBody(Body):
+    auto_renew: bool | None = None
+    renewal_setting: Literal["RENEW_WITH_SPECIFIC_TERM", "RENEW_TO_EVERGREEN"] | None = None
+    renewal_terms: list[RenewalTermBody] | None = Field(default=None, max_length=1)
+    last_term: LastTermBody | None = None
+    invoice_separately: bool | None = None
+    payment_term: str | None = Field(default=None, max_length=100)
+
+
+class RenewSubscriptionBody(Body):
+    """Zuora's renewal payload holds only contact and template fields, none of which
+    zorders keeps: an empty object (or none) is accepted."""
+
+
+class CancelSubscriptionBody(Body):
+    cancellation_policy: Literal["EndOfCurrentTerm", "EndOfLastInvoicePeriod", "SpecificDate"]
+    cancellation_effective_date: dt.date | None = None
+
+
+class SuspendBody(Body):
+    suspend_policy: Literal[
+        "Today", "EndOfLastInvoicePeriod", "FixedPeriodsFromToday", "SpecificDate"
+    ]
+    suspend_periods: int | None = Field(default=None, ge=0)
+    suspend_periods_type: PeriodType | None = None
+    suspend_specific_date: dt.date | None = None
+
+
+class ResumeBody(Body):
+    resume_policy: Literal[
+        "Today",
+        "FixedPeriodsFromSuspendDate",
+        "FixedPeriodsFromToday",
+        "SpecificDate",
+        "SuspendDate",
+    ]
+    resume_periods: int | None = Field(default=None, ge=0)
+    resume_periods_type: PeriodType | None = None
+    resume_specific_date: dt.date | None = None
+    extends_term: bool = False
+
+
+class OwnerTransferBody(Body):
+    destination_account_number: str | None = Field(default=None, max_length=70)
+    destination_invoice_account_number: str | None = Field(default=None, max_length=70)
+
+
 class OrderActionBody(Body):
     type: Literal[
         "CreateSubscription",
@@ -189,18 +306,16 @@ class OrderActionBody(Body):
     change_reason: str | None = Field(default=None, max_length=255)
     custom_fields: dict[str, Any] = Field(default_factory=dict)
     create_subscription: CreateSubscriptionBody | None = None
-    # The payloads of the other actions are accepted as sent; zorders does not run
-    # those actions yet, and the job fails saying so (docs/compatibility.md).
-    add_product: dict[str, Any] | None = None
-    update_product: dict[str, Any] | None = None
-    remove_product: dict[str, Any] | None = None
-    change_plan: dict[str, Any] | None = None
-    terms_and_conditions: dict[str, Any] | None = None
-    renew_subscription: dict[str, Any] | None = None
-    cancel_subscription: dict[str, Any] | None = None
-    suspend: dict[str, Any] | None = None
-    resume: dict[str, Any] | None = None
-    owner_transfer: dict[str, Any] | None = None
+    add_product: RatePlanBody | None = None
+    update_product: UpdateProductBody | None = None
+    remove_product: RemoveProductBody | None = None
+    change_plan: ChangePlanBody | None = None
+    terms_and_conditions: TermsAndConditionsBody | None = None
+    renew_subscription: RenewSubscriptionBody | None = None
+    cancel_subscription: CancelSubscriptionBody | None = None
+    suspend: SuspendBody | None = None
+    resume: ResumeBody | None = None
+    owner_transfer: OwnerTransferBody | None = None
 
 
 class SubscriptionBody(Body):

@@ -7,9 +7,15 @@ from typing import Any
 
 from zorders.domain.accounts import Account, Contact
 from zorders.domain.orders import Order
-from zorders.domain.subscriptions import RatePlanCharge, Subscription, TermLength
+from zorders.domain.subscriptions import (
+    RatePlan,
+    RatePlanCharge,
+    Subscription,
+    SubscriptionStatus,
+    TermLength,
+)
 from zorders.http.wire.catalog_json import tier_json
-from zorders.service.queries import SubscriptionView
+from zorders.service.queries import SubscriptionView, last_segments
 
 
 def _day(value: date | None) -> str | None:
@@ -38,7 +44,7 @@ def order_json(order: Order) -> dict[str, Any]:
                 "baseVersion": s.base_version,
                 "newVersion": s.new_version,
                 "sequence": s.sequence,
-                "subscriptionOwnerAccountNumber": order.account_number,
+                "subscriptionOwnerAccountNumber": s.owner_account_number or order.account_number,
                 "orderActions": [
                     {**a.echo, "id": a.id, "type": a.type, "sequence": a.sequence}
                     for a in s.actions
@@ -53,12 +59,14 @@ def _term(term: TermLength | None) -> tuple[int | None, str | None]:
     return (None, None) if term is None else (term.period, term.period_type.value)
 
 
-def _charge_json(charge: RatePlanCharge, view: SubscriptionView) -> dict[str, Any]:
-    metrics = view.metrics.get(charge.number)
+def _charge_json(
+    charge: RatePlanCharge, view: SubscriptionView, *, last: bool = True
+) -> dict[str, Any]:
+    metrics = view.metrics.get(charge.id)
     return {
         "id": charge.id,
         "number": charge.number,
-        "originalChargeId": charge.id,
+        "originalChargeId": charge.original_id or charge.id,
         "productRatePlanChargeId": charge.product_rate_plan_charge_id,
         "name": charge.name,
         "description": charge.description,
@@ -84,14 +92,84 @@ def _charge_json(charge: RatePlanCharge, view: SubscriptionView) -> dict[str, An
         "dmrc": metrics.cmrr if metrics else None,
         "dtcv": metrics.tcv if metrics else None,
         "segment": charge.segment,
+        "isLastSegment": last,
         "version": view.subscription.version,
         "done": False,
     }
 
 
-def subscription_json(view: SubscriptionView) -> dict[str, Any]:
+#: ``charge-detail`` of ``GET /v1/subscriptions/{key}`` (facts §7).
+LAST_SEGMENT = "last-segment"
+ALL_SEGMENTS = "all-segments"
+SPECIFIC_SEGMENT = "specific-segment"
+
+
+def _plan_charges(
+    plan: RatePlan, view: SubscriptionView, detail: str, as_of: date | None
+) -> list[dict[str, Any]]:
+    """Each charge once: its last segment (default), with every segment under
+    ``chargeSegments`` (all-segments), or the segment in effect on ``as_of``."""
+    lasts = last_segments(plan.charges)
+    last_ids = {c.id for c in lasts}
+    if detail == SPECIFIC_SEGMENT and as_of is not None:
+        return [
+            _charge_json(c, view, last=c.id in last_ids) for c in plan.charges if c.active_on(as_of)
+        ]
+    out = []
+    for charge in lasts:
+        body = _charge_json(charge, view)
+        if detail == ALL_SEGMENTS:
+            body["chargeSegments"] = [
+                _charge_json(c, view, last=c.id in last_ids)
+                for c in plan.charges
+                if c.number == charge.number
+            ]
+        out.append(body)
+    return out
+
+
+def _status_history(sub: Subscription) -> list[dict[str, Any]]:
+    """Statuses over time from the version's dates; ``endDate`` is the day the next status
+    starts (zorders' reading, the ``termEndDate`` convention), null while it lasts."""
+    if sub.status in (SubscriptionStatus.PENDING_ACTIVATION, SubscriptionStatus.PENDING_ACCEPTANCE):
+        return [
+            {
+                "status": sub.status.value,
+                "startDate": _day(sub.contract_effective_date),
+                "endDate": None,
+            }
+        ]
+    history: list[dict[str, Any]] = []
+    cursor: date | None = sub.subscription_start_date
+    cancelled = sub.cancelled_date
+    for gap in sub.suspensions:
+        if gap.end == gap.start:
+            continue  # resumed on its suspend date: never suspended
+        if cursor is not None and gap.start > cursor:
+            history.append(
+                {"status": "Active", "startDate": _day(cursor), "endDate": _day(gap.start)}
+            )
+        history.append(
+            {
+                "status": "Suspended",
+                "startDate": _day(gap.start),
+                "endDate": _day(gap.end or cancelled),
+            }
+        )
+        cursor = gap.end
+    if cursor is not None and (cancelled is None or cursor < cancelled):
+        history.append({"status": "Active", "startDate": _day(cursor), "endDate": _day(cancelled)})
+    if cancelled is not None:
+        history.append({"status": "Cancelled", "startDate": _day(cancelled), "endDate": None})
+    return history
+
+
+def subscription_json(
+    view: SubscriptionView, *, charge_detail: str = LAST_SEGMENT, as_of: date | None = None
+) -> dict[str, Any]:
     sub: Subscription = view.subscription
     initial, initial_type = _term(sub.terms.initial_term)
+    current, current_type = _term(sub.term)
     renewal, renewal_type = _term(sub.terms.renewal_term)
     return {
         "success": True,
@@ -106,12 +184,12 @@ def subscription_json(view: SubscriptionView) -> dict[str, Any]:
         "accountName": view.account_name,
         "invoiceOwnerAccountId": sub.invoice_owner_account_id,
         "invoiceOwnerAccountNumber": sub.invoice_owner_account_number,
-        "invoiceOwnerAccountName": view.account_name,
+        "invoiceOwnerAccountName": view.invoice_owner_name or view.account_name,
         "termType": sub.terms.term_type.value,
         "initialTerm": initial,
         "initialTermPeriodType": initial_type,
-        "currentTerm": initial,
-        "currentTermPeriodType": initial_type,
+        "currentTerm": current,
+        "currentTermPeriodType": current_type,
         "renewalTerm": renewal,
         "renewalTermPeriodType": renewal_type,
         "renewalSetting": sub.terms.renewal_setting.value,
@@ -123,11 +201,15 @@ def subscription_json(view: SubscriptionView) -> dict[str, Any]:
         "subscriptionEndDate": _day(sub.subscription_end_date),
         "termStartDate": _day(sub.term_start_date),
         "termEndDate": _day(sub.term_end_date),
+        # Not in Zuora's REST read, but on its Subscription object (``CancelledDate``).
+        "cancelledDate": _day(sub.cancelled_date),
+        "statusHistory": _status_history(sub),
         "contractedMrr": view.contracted_mrr,
         "totalContractedValue": view.total_contracted_value,
         "currency": sub.currency,
         "orderNumber": sub.order_number,
         "invoiceSeparately": sub.invoice_separately,
+        "paymentTerm": sub.payment_term,
         "notes": sub.notes,
         "createTime": sub.created_at,
         "updateTime": sub.created_at,
@@ -141,7 +223,8 @@ def subscription_json(view: SubscriptionView) -> dict[str, Any]:
                 "productRatePlanNumber": plan.product_rate_plan_number,
                 "ratePlanName": plan.name,
                 "uniqueToken": plan.unique_token,
-                "ratePlanCharges": [_charge_json(c, view) for c in plan.charges],
+                "lastChangeType": plan.last_change_type.value,
+                "ratePlanCharges": _plan_charges(plan, view, charge_detail, as_of),
             }
             for plan in sub.rate_plans
         ],

@@ -49,6 +49,7 @@ def create_result_json(result: CreateOrderResult, version: ZuoraVersion) -> dict
         body["paymentNumber"] = result.payment_number
         # paidAmount is a string in Zuora's schema (facts §2).
         body["paidAmount"] = str(result.paid_amount)
+        body["paymentStatus"] = result.payment_status
         if result.return_ids:
             body["paymentId"] = result.payment_id
     return body

@@ -1,0 +1,1 @@
+"""Metrics, log formatting and per-request log context: standard library only, owned by the runtime."""
