@@ -5,9 +5,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.types import Send
 
 from zorders.domain.errors import (
     AuthenticationFailed,
@@ -66,6 +69,29 @@ def request_version(request: Request) -> ZuoraVersion:
     if tenant is not None:
         return parse_version(tenant.settings.zuora_version)
     return parse_version(request.app.state.api.default_zuora_version)
+
+
+async def send_error(
+    send: Send,
+    error: ZuoraError,
+    request_headers: Headers,
+    default_version: str,
+    extra_headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """Answer from pure ASGI middleware, before any route ran, in Zuora's envelope."""
+    body = orjson.dumps(error_body([error]))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": http_status(error, header_version(request_headers, default_version)),
+            "headers": [
+                (b"content-type", b"application/json; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                *(extra_headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def error_body(errors: list[ZuoraError]) -> dict[str, Any]:

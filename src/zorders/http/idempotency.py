@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 
-import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from zorders.domain.errors import InvalidValue, LockContention, ZuoraError
+from zorders.domain.errors import InvalidValue, LockContention
 from zorders.http.context import ApiContext
-from zorders.http.errors import TransportError, error_body, header_version, http_status
+from zorders.http.errors import TransportError, send_error
 from zorders.http.limits import resolve_tenant
 from zorders.service.idempotency import (
     MAX_KEY_LENGTH,
@@ -53,10 +52,11 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if not 0 < len(key) <= MAX_KEY_LENGTH:
-            await self._error(
+            await send_error(
+                send,
                 InvalidValue(f"Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters."),
                 headers,
-                send,
+                self.context.default_zuora_version,
             )
             return
         tenant = await resolve_tenant(scope, self.context)
@@ -80,19 +80,21 @@ class IdempotencyMiddleware:
             await _replay(decision.response, send)
             return
         if decision.outcome is Outcome.IN_FLIGHT:
-            await self._error(
+            await send_error(
+                send,
                 KeyInFlight("A request with this Idempotency-Key is still in progress."),
                 headers,
-                send,
+                self.context.default_zuora_version,
             )
             return
         if decision.outcome is Outcome.MISMATCH:
-            await self._error(
+            await send_error(
+                send,
                 KeyMisused(
                     "This Idempotency-Key was used with another tenant, method, URL or body."
                 ),
                 headers,
-                send,
+                self.context.default_zuora_version,
             )
             return
         await self._run_and_store(scope, body, send, key)
@@ -138,21 +140,6 @@ class IdempotencyMiddleware:
             body=b"".join(chunks),
         )
         await run_in_threadpool(service.finish, key, stored)
-
-    async def _error(self, error: ZuoraError, headers: Headers, send: Send) -> None:
-        body = orjson.dumps(error_body([error]))
-        version = header_version(headers, self.context.default_zuora_version)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": http_status(error, version),
-                "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -6,14 +6,13 @@ state, where the idempotency middleware and the endpoints' auth dependency find 
 
 from __future__ import annotations
 
-import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zorders.domain.errors import LimitExceeded, ZuoraError
 from zorders.http.context import ApiContext
-from zorders.http.errors import TransportError, error_body, header_version, http_status
+from zorders.http.errors import TransportError, send_error
 from zorders.service.limits import Decision
 from zorders.service.tenants import Tenant
 
@@ -102,18 +101,7 @@ class LimitsMiddleware:
             else "the number of concurrent requests"
         )
         error = TooManyRequests(f"The request exceeded {what} allowed for this tenant.")
-        body = orjson.dumps(error_body([error]))
-        version = header_version(request, self.context.default_zuora_version)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": http_status(error, version),
-                "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(decision.retry_after).encode()),
-                    *headers,
-                ],
-            }
+        retry = [(b"retry-after", str(decision.retry_after).encode())]
+        await send_error(
+            send, error, request, self.context.default_zuora_version, [*retry, *headers]
         )
-        await send({"type": "http.response.body", "body": body})

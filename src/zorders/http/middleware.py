@@ -9,19 +9,13 @@ from __future__ import annotations
 import secrets
 import zlib
 
-import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zorders.domain.errors import InvalidValue, ZuoraError
-from zorders.http.errors import (
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    error_body,
-    header_version,
-    http_status,
-)
+from zorders.http.errors import PayloadTooLarge, UnsupportedMediaType, send_error
 from zorders.http.versions import parse_version
+from zorders.observability.logs import log_context
 
 _TRACK_FORBIDDEN = set(":;\"'")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
@@ -64,8 +58,10 @@ class ZuoraHeadersMiddleware:
         scope.setdefault("state", {})["request_id"] = extra[0][1].decode()
         track = headers.get("zuora-track-id")
         error: ZuoraError | None = None
+        echoed_track: str | None = None
         if track is not None:
             if valid_track_id(track):
+                echoed_track = track
                 extra.append((b"zuora-track-id", track.encode()))
             else:
                 error = InvalidValue(
@@ -89,9 +85,14 @@ class ZuoraHeadersMiddleware:
             except ZuoraError as refused:
                 error = refused
         if error is not None:
-            await self._reply_error(error, headers, send_with_headers)
+            await send_error(send_with_headers, error, headers, self.default_version)
             return
-        await self.app(scope, receive, send_with_headers)
+        # Log records of this request carry its ids (contextvars reach the threadpool too).
+        with log_context(
+            request_id=scope["state"]["request_id"],
+            track_id=echoed_track,
+        ):
+            await self.app(scope, receive, send_with_headers)
 
     async def _checked_body(
         self, scope: Scope, receive: Receive, headers: Headers
@@ -157,21 +158,6 @@ class ZuoraHeadersMiddleware:
         if len(out) > self.max_inflated:
             raise _too_large(self.max_inflated, inflated=True)
         return bytes(out)
-
-    async def _reply_error(self, error: ZuoraError, headers: Headers, send: Send) -> None:
-        version = header_version(headers, self.default_version)
-        body = orjson.dumps(error_body([error]))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": http_status(error, version),
-                "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
 
 def _too_large(limit: int, *, inflated: bool = False) -> PayloadTooLarge:

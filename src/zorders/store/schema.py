@@ -165,27 +165,23 @@ idempotency_keys = Table(
     Column("expires_at", DateTime, nullable=False, index=True),
 )
 
-invoices = Table(
-    "invoices",
-    metadata,
-    Column("tenant_id", String(32), nullable=False),
-    Column("id", String(32), primary_key=True),
-    Column("number", String(100), nullable=False),
-    Column("account_id", String(32), nullable=False, index=True),
-    Column("data", Text, nullable=False),
-    UniqueConstraint("tenant_id", "number"),
-)
 
-payments = Table(
-    "payments",
-    metadata,
-    Column("tenant_id", String(32), nullable=False),
-    Column("id", String(32), primary_key=True),
-    Column("number", String(100), nullable=False),
-    Column("account_id", String(32), nullable=False, index=True),
-    Column("data", Text, nullable=False),
-    UniqueConstraint("tenant_id", "number"),
-)
+def _account_documents(name: str) -> Table:
+    """A tenant's numbered documents of an account (invoices, payments)."""
+    return Table(
+        name,
+        metadata,
+        Column("tenant_id", String(32), nullable=False),
+        Column("id", String(32), primary_key=True),
+        Column("number", String(100), nullable=False),
+        Column("account_id", String(32), nullable=False, index=True),
+        Column("data", Text, nullable=False),
+        UniqueConstraint("tenant_id", "number"),
+    )
+
+
+invoices = _account_documents("invoices")
+payments = _account_documents("payments")
 
 #: How far each charge of a subscription has been invoiced (charge number → first day
 #: not yet billed), so a later billing run never bills a period twice.
