@@ -1,0 +1,76 @@
+"""Domain values ↔ JSON documents round-trip exactly."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from zorders.domain.catalog import ChargePrice, PriceFormat, Tier
+from zorders.domain.order_actions import (
+    CreateSubscription,
+    OrderRequest,
+    SubscribeToRatePlan,
+    SubscriptionChange,
+    TriggerDates,
+)
+from zorders.domain.subscriptions import Terms, TermType
+from zorders.service.jobs import JobResult
+from zorders.service.results import CreateOrderResult, PreviewOrderResult
+from zorders.store.codec import dumps, loads
+
+
+def test_nested_values_round_trip() -> None:
+    price = ChargePrice(
+        currency="USD",
+        tiers=(
+            Tier(
+                tier=1,
+                starting_unit=Decimal("0"),
+                ending_unit=Decimal("10.5"),
+                price=Decimal("1.005"),
+                price_format=PriceFormat.PER_UNIT,
+            ),
+        ),
+    )
+    assert loads(dumps(price), ChargePrice) == price
+
+
+def test_an_order_request_with_actions_round_trips() -> None:
+    request = OrderRequest(
+        order_date=date(2027, 1, 15),
+        subscriptions=(
+            SubscriptionChange(
+                subscription_number=None,
+                actions=(
+                    CreateSubscription(
+                        terms=Terms(term_type=TermType.EVERGREEN, initial_term=None),
+                        rate_plans=(SubscribeToRatePlan(product_rate_plan_number="PRP-1"),),
+                        trigger_dates=TriggerDates(contract_effective=date(2027, 2, 1)),
+                        echo={"type": "CreateSubscription", "nested": [1, {"a": None}]},
+                    ),
+                ),
+            ),
+        ),
+        custom_fields={"x__c": "y"},
+    )
+    assert loads(dumps(request), OrderRequest) == request
+
+
+def test_a_union_is_decoded_by_its_tag() -> None:
+    create = CreateOrderResult(
+        order_number="O-1",
+        order_id="1",
+        account_number="A1",
+        account_id="2",
+        status="Completed",
+        subscriptions=(),
+        paid_amount=Decimal("185.81"),
+    )
+    preview = PreviewOrderResult(charge_metrics=None, invoices=())
+    assert loads(dumps(create), JobResult) == create
+    assert loads(dumps(preview), JobResult) == preview
+
+
+def test_datetimes_keep_their_zone() -> None:
+    moment = datetime(2027, 1, 1, 12, 30, tzinfo=UTC)
+    assert loads(dumps(moment), datetime) == moment
