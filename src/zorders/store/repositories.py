@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from zorders.domain.accounts import Account
 from zorders.domain.catalog import Product, ProductRatePlan, ProductRatePlanCharge
@@ -353,18 +354,17 @@ class SqlCounters:
         self._tenant = tenant_id
 
     def next_value(self, kind: NumberKind) -> int:
-        # Portable upsert: the row lock taken by UPDATE (PostgreSQL) or the write lock
-        # (SQLite's BEGIN IMMEDIATE) serialises concurrent orders of one tenant here.
+        # One upsert: concurrent first uses of a sequence cannot both insert (PostgreSQL
+        # would fail one of them), and the row lock it takes serialises the tenant's
+        # numbering until commit, so numbers are gap-free.
         c = t.counters.c
+        dialect = self._conn.dialect.name
+        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(t.counters)
         value = self._conn.execute(
-            update(t.counters)
-            .where(c.tenant_id == self._tenant, c.kind == kind.name)
-            .values(value=c.value + 1)
-            .returning(c.value)
-        ).scalar()
-        if value is None:
-            self._conn.execute(
-                insert(t.counters).values(tenant_id=self._tenant, kind=kind.name, value=1)
+            statement.values(tenant_id=self._tenant, kind=kind.name, value=1)
+            .on_conflict_do_update(
+                index_elements=["tenant_id", "kind"], set_={"value": c.value + 1}
             )
-            return 1
+            .returning(c.value)
+        ).scalar_one()
         return int(value)
