@@ -12,19 +12,26 @@ from functools import cached_property
 
 from fastapi import FastAPI
 
+import zorders
 from zorders.adapters import RandomIds, SystemClock
 from zorders.config import Settings
 from zorders.http.app import create_app
 from zorders.http.context import ApiContext
+from zorders.http.operations import Operations
+from zorders.observability.telemetry import Telemetry
 from zorders.service.accounts import AccountService
 from zorders.service.auth import Authenticator
+from zorders.service.catalog import CatalogService
 from zorders.service.demo import ensure_demo_tenant
+from zorders.service.emulator import EmulatedQueries, Emulator, emulated_handlers
+from zorders.service.handlers import JOB_HANDLERS
 from zorders.service.idempotency import IdempotencyService
+from zorders.service.jobs import JobKind
 from zorders.service.limits import LimitDefaults, Limiter
-from zorders.service.orders import OrderService
 from zorders.service.ports import Clock, IdFactory
-from zorders.service.queries import Queries
+from zorders.service.submissions import ObservedOrderService
 from zorders.service.tenants import Tenant
+from zorders.store import health
 from zorders.store.migrate import upgrade
 from zorders.store.sql import SqlStore
 from zorders.worker.maintenance import Maintenance
@@ -55,17 +62,54 @@ class Runtime:
             ),
         )
 
+    @cached_property
+    def emulator(self) -> Emulator:
+        """Emulator controls: per tenant, off until the tenant turns them on."""
+        return Emulator(self.clock)
+
+    @cached_property
+    def telemetry(self) -> Telemetry:
+        """This process's metrics: its requests, its workers' jobs, the shared queue."""
+        return Telemetry(
+            version=zorders.__version__,
+            job_kinds=[kind.value for kind in JobKind],
+            queue_depth=lambda: health.queue_depth(self.store.engine),
+        )
+
+    def worker(self, name: str, options: WorkerOptions | None = None) -> Worker:
+        return Worker(
+            self.store,
+            self.clock,
+            self.ids,
+            name=name,
+            options=options or WorkerOptions(),
+            handlers=emulated_handlers(JOB_HANDLERS, self.emulator),
+            events=self.telemetry,
+        )
+
     def api_context(self) -> ApiContext:
         return ApiContext(
             auth=Authenticator(self.store, self.clock, self.ids),
-            orders=OrderService(self.store, self.clock, self.ids),
+            orders=ObservedOrderService(
+                self.store,
+                self.clock,
+                self.ids,
+                events=self.telemetry,
+                before_commit=self.emulator.attach,
+            ),
             accounts=AccountService(self.store, self.clock, self.ids),
-            queries=Queries(self.store),
+            catalog=CatalogService(self.store, self.clock, self.ids),
+            queries=EmulatedQueries(self.store, self.emulator),
             idempotency=IdempotencyService(self.store, self.clock),
             limits=self.limiter,
             default_zuora_version="2025-08-12",
             max_body_bytes=self.settings.max_body_bytes,
             max_inflated_bytes=self.settings.max_inflated_bytes,
+            ops=Operations(
+                telemetry=self.telemetry,
+                check_ready=lambda: health.ping(self.store.engine),
+                emulator=self.emulator,
+            ),
         )
 
     def start_background(self, worker_count: int) -> None:
@@ -74,10 +118,7 @@ class Runtime:
             lease=timedelta(seconds=self.settings.job_lease_seconds),
             poll_interval=self.settings.poll_interval,
         )
-        self.workers = [
-            Worker(self.store, self.clock, self.ids, name=f"{prefix}:{n}", options=options)
-            for n in range(worker_count)
-        ]
+        self.workers = [self.worker(f"{prefix}:{n}", options) for n in range(worker_count)]
         for worker in self.workers:
             worker.start()
         self.maintenance = Maintenance(

@@ -14,7 +14,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from zorders.bootstrap import build, ensure_demo, serve_app
+from zorders.client import commands as client_commands
 from zorders.config import Settings, settings_from_env
+from zorders.observability.logs import FORMATS as LOG_FORMATS
+from zorders.observability.logs import configure_logging
 from zorders.service.demo import add_demo_catalog
 from zorders.service.tenant_admin import create_tenant
 from zorders.service.tenants import TenantSettings
@@ -24,6 +27,9 @@ app = typer.Typer(
 )
 tenants_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
 app.add_typer(tenants_app, name="tenants")
+# Client commands: they talk HTTP to zorders or any Zuora base URL.
+app.command(name="submit")(client_commands.submit)
+app.add_typer(client_commands.jobs_app, name="jobs")
 console = Console(stderr=True, soft_wrap=True)
 
 DatabaseUrl = Annotated[
@@ -39,15 +45,17 @@ def _settings(**overrides: object) -> Settings:
         settings = settings_from_env(os.environ).with_overrides(**overrides)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
+    if settings.log_format not in LOG_FORMATS:
+        raise typer.BadParameter(
+            f"must be one of {', '.join(LOG_FORMATS)}", param_hint="ZORDERS_LOG_FORMAT"
+        )
     if settings.workers < 0:
         raise typer.BadParameter("must be 0 or more", param_hint="--workers / ZORDERS_WORKERS")
     return settings
 
 
-def _logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def _logging(settings: Settings) -> None:
+    configure_logging(settings.log_level, settings.log_format)
 
 
 @app.command()
@@ -62,17 +70,30 @@ def serve(
 ) -> None:
     """Migrate, make sure the demo tenant exists, and serve HTTP with job workers."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     settings = _settings(host=host, port=port, database_url=database_url, workers=workers)
-    _logging(settings.log_level)
+    _logging(settings)
     runtime = build(settings)
     ensure_demo(runtime)
-    console.print(
-        f"[bold]zorders[/bold] on http://{escape(settings.host)}:{settings.port} "
-        f"({escape(settings.database_url)}, {settings.workers} worker(s))\n"
-        f"demo tenant: client_id={escape(settings.demo_client_id)} "
-        f"client_secret={escape(settings.demo_client_secret)}"
-    )
+    if settings.log_format == "json":  # one JSON object per line, the banner included
+        logging.getLogger("zorders").info(
+            "zorders on http://%s:%d (%s, %d worker(s)); demo tenant: client_id=%s "
+            "client_secret=%s",
+            settings.host,
+            settings.port,
+            settings.database_url,
+            settings.workers,
+            settings.demo_client_id,
+            settings.demo_client_secret,
+        )
+    else:
+        console.print(
+            f"[bold]zorders[/bold] on http://{escape(settings.host)}:{settings.port} "
+            f"({escape(settings.database_url)}, {settings.workers} worker(s))\n"
+            f"demo tenant: client_id={escape(settings.demo_client_id)} "
+            f"client_secret={escape(settings.demo_client_secret)}"
+        )
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal; with a Python
     # handler in place that re-raise returns, so the workers stop and we exit 0.
     signal.signal(signal.SIGTERM, lambda *_: None)
@@ -82,6 +103,8 @@ def serve(
             host=settings.host,
             port=settings.port,
             log_level=settings.log_level,
+            # JSON: uvicorn's own records go through our formatter, not its config.
+            log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
             access_log=False,
         )
     finally:
@@ -97,7 +120,7 @@ def worker(
 ) -> None:
     """Run job workers only (no HTTP), sharing the database with any number of servers."""
     settings = _settings(database_url=database_url, workers=concurrency)
-    _logging(settings.log_level)
+    _logging(settings)
     runtime = build(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -29,6 +29,9 @@ class Settings:
     #: Safety-net poll of idle workers, in seconds (commits wake them at once).
     poll_interval: float = 1.0
     log_level: str = "info"
+    #: ``text`` for people, ``json`` (one object per line, with request and track ids) for
+    #: log collectors.
+    log_format: str = "text"
     #: Per-tenant defaults (Zuora's production quotas); `zorders tenants create` overrides.
     rate_limit_per_minute: int = 50_000
     concurrency_limit: int = 40

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zorders.domain.errors import InvalidValue, MissingField, Resource
+from zorders.domain.errors import BusinessRuleViolation, InvalidValue, MissingField, Resource
+from zorders.domain.numbering import Numbering, NumberKind
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -72,3 +73,31 @@ def validate_draft(draft: AccountDraft) -> None:
         raise InvalidValue(
             "'accountNumber' must be at most 70 characters.", resource=Resource.ACCOUNT
         )
+
+
+def new_account(
+    draft: AccountDraft, taken_numbers: frozenset[str], numbering: Numbering, created_at: str
+) -> Account:
+    """An account from a client's draft; the number is the client's or the next in sequence."""
+    validate_draft(draft)
+    if draft.account_number is not None and draft.account_number in taken_numbers:
+        raise BusinessRuleViolation(
+            f"The account number {draft.account_number} is already in use.",
+            resource=Resource.ACCOUNT,
+        )
+    return Account(
+        id=numbering.new_id(),
+        number=draft.account_number or numbering.next_number(NumberKind.ACCOUNT),
+        name=draft.name,
+        currency=draft.currency.upper(),
+        bill_cycle_day=draft.bill_cycle_day,
+        bill_to=draft.bill_to,
+        sold_to=draft.sold_to or draft.bill_to,
+        bill_to_contact_id=numbering.new_id(),
+        sold_to_contact_id=numbering.new_id(),
+        payment_term=draft.payment_term,
+        auto_pay=draft.auto_pay,
+        notes=draft.notes,
+        custom_fields=draft.custom_fields,
+        created_at=created_at,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -126,6 +126,8 @@ class Product:
     effective_start_date: date
     effective_end_date: date
     created_at: str = ""
+    #: Custom fields (``*__c``) as the client sent them.
+    custom_fields: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -140,6 +142,15 @@ class ProductRatePlan:
     effective_start_date: date | None = None
     effective_end_date: date | None = None
     active_currencies: tuple[str, ...] = ()
+    created_at: str = ""
+    custom_fields: dict[str, object] = field(default_factory=dict)
+
+    def effective_dates(self, product: Product) -> tuple[date, date]:
+        """The plan's effective dates, a date left out inherited from its product."""
+        return (
+            self.effective_start_date or product.effective_start_date,
+            self.effective_end_date or product.effective_end_date,
+        )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -163,6 +174,9 @@ class ProductRatePlanCharge:
     list_price_base: ListPriceBase = ListPriceBase.PER_BILLING_PERIOD
     uom: str | None = None
     default_quantity: Decimal | None = None
+    use_discount_specific_accounting_code: bool = False
+    created_at: str = ""
+    custom_fields: dict[str, object] = field(default_factory=dict)
 
     def price_in(self, currency: str) -> ChargePrice:
         for price in self.pricing:
@@ -184,11 +198,11 @@ class RatePlanOffer:
 
     @property
     def effective_start_date(self) -> date:
-        return self.plan.effective_start_date or self.product.effective_start_date
+        return self.plan.effective_dates(self.product)[0]
 
     @property
     def effective_end_date(self) -> date:
-        return self.plan.effective_end_date or self.product.effective_end_date
+        return self.plan.effective_dates(self.product)[1]
 
     def ensure_effective_on(self, day: date) -> None:
         """Zuora refuses a plan outside its effective dates (facts §1, production text)."""

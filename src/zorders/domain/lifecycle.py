@@ -67,7 +67,7 @@ def terms_and_conditions(
         invoice_separately=sub.invoice_separately
         if action.invoice_separately is None
         else action.invoice_separately,
-        payment_term=action.payment_term if action.payment_term is not None else sub.payment_term,
+        payment_term=_payment_term(sub, action),
     )
     last = action.last_term
     if last is None:
@@ -102,6 +102,17 @@ def terms_and_conditions(
         term_end_date=new_end,
     )
     return Amended(subscription=retime_term_end(changed, old_end, new_end))
+
+
+def _payment_term(sub: Subscription, action: TermsAndConditions) -> str | None:
+    if action.clear_payment_term and action.payment_term is not None:
+        raise InvalidValue(
+            "'paymentTerm' and 'clearingExistingPaymentTerm' exclude each other.",
+            resource=Resource.ORDER,
+        )
+    if action.clear_payment_term:
+        return None
+    return action.payment_term if action.payment_term is not None else sub.payment_term
 
 
 def renew(sub: Subscription, _action: RenewSubscription, _ctx: AmendContext) -> Amended:

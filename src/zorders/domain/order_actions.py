@@ -18,6 +18,7 @@ from zorders.domain.catalog import (
     TriggerEvent,
 )
 from zorders.domain.dates import PeriodType
+from zorders.domain.line_items import LineItemDraft
 from zorders.domain.subscriptions import RenewalSetting, TermLength, Terms, TermType
 
 
@@ -174,6 +175,8 @@ class TermsAndConditions(OrderAction):
     last_term: LastTerm | None = None
     invoice_separately: bool | None = None
     payment_term: str | None = None
+    #: ``clearingExistingPaymentTerm``: the subscription falls back to the account's term.
+    clear_payment_term: bool = False
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -306,3 +309,5 @@ class OrderRequest:
     preview: PreviewOptions | None = None
     preview_account: PreviewAccount | None = None
     return_ids: bool = False
+    #: ``orderLineItems``: non-subscription items.
+    line_items: tuple[LineItemDraft, ...] = ()

@@ -8,17 +8,19 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from zorders.domain.accounts import Account, AccountDraft, validate_draft
+from zorders.domain.accounts import Account, new_account
 from zorders.domain.amending import find_offer
 from zorders.domain.amendments import AmendContext, amend
-from zorders.domain.catalog import RatePlanOffer
+from zorders.domain.catalog import ProductRatePlanCharge, RatePlanOffer
 from zorders.domain.errors import (
     BusinessRuleViolation,
     InvalidValue,
     MissingField,
     NotFound,
     Resource,
+    not_supported,
 )
+from zorders.domain.line_items import OrderLineItem, build_line_items
 from zorders.domain.numbering import Numbering, NumberKind
 from zorders.domain.order_actions import (
     CreateSubscription,
@@ -73,6 +75,7 @@ class Order:
     reason_code: str | None = None
     custom_fields: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
+    line_items: tuple[OrderLineItem, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -92,6 +95,8 @@ class OrderContext:
     accounts: Mapping[str, Account] = field(default_factory=dict)
     #: For those subscriptions: charge number → the first day not yet invoiced.
     billed_through: Mapping[str, Mapping[str, date]] = field(default_factory=dict)
+    #: Catalog charges the order line items name, by id.
+    line_item_charges: Mapping[str, ProductRatePlanCharge] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -210,6 +215,7 @@ def place_order(
         s.status in (SubscriptionStatus.PENDING_ACTIVATION, SubscriptionStatus.PENDING_ACCEPTANCE)
         for s in subscriptions
     )
+    line_items = _line_items(request, context, account, subscriptions, numbering)
     order = Order(
         id=numbering.new_id(),
         number=order_number,
@@ -224,6 +230,7 @@ def place_order(
         reason_code=request.reason_code,
         custom_fields=request.custom_fields,
         created_at=created_at,
+        line_items=line_items,
     )
     return OrderOutcome(
         order=order,
@@ -231,6 +238,28 @@ def place_order(
         created_account=created,
         subscriptions=tuple(subscriptions),
         base_versions=tuple(bases),
+    )
+
+
+def _line_items(
+    request: OrderRequest,
+    context: OrderContext,
+    account: Account,
+    subscriptions: list[Subscription],
+    numbering: Numbering,
+) -> tuple[OrderLineItem, ...]:
+    if not request.line_items:
+        return ()
+    if request.processing.run_billing:
+        raise not_supported("Billing order line items ('runBilling' with 'orderLineItems')")
+    return build_line_items(
+        request.line_items,
+        order_date=request.order_date,
+        account=account,
+        accounts={**context.accounts, account.number: account},
+        charges=context.line_item_charges,
+        subscription_numbers=frozenset(context.subscriptions) | {s.number for s in subscriptions},
+        numbering=numbering,
     )
 
 
@@ -304,34 +333,6 @@ def _order_account(
             resource=Resource.ORDER,
         )
     return context.existing_account, False
-
-
-def new_account(
-    draft: AccountDraft, taken_numbers: frozenset[str], numbering: Numbering, created_at: str
-) -> Account:
-    """An account from a client's draft; the number is the client's or the next in sequence."""
-    validate_draft(draft)
-    if draft.account_number is not None and draft.account_number in taken_numbers:
-        raise BusinessRuleViolation(
-            f"The account number {draft.account_number} is already in use.",
-            resource=Resource.ACCOUNT,
-        )
-    return Account(
-        id=numbering.new_id(),
-        number=draft.account_number or numbering.next_number(NumberKind.ACCOUNT),
-        name=draft.name,
-        currency=draft.currency.upper(),
-        bill_cycle_day=draft.bill_cycle_day,
-        bill_to=draft.bill_to,
-        sold_to=draft.sold_to or draft.bill_to,
-        bill_to_contact_id=numbering.new_id(),
-        sold_to_contact_id=numbering.new_id(),
-        payment_term=draft.payment_term,
-        auto_pay=draft.auto_pay,
-        notes=draft.notes,
-        custom_fields=draft.custom_fields,
-        created_at=created_at,
-    )
 
 
 def _with_bill_cycle_day(account: Account, day: int) -> Account:

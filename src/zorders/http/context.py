@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from zorders.domain.errors import AuthenticationFailed, PermissionDenied, Resource
+from zorders.http.operations import Operations
 from zorders.service.accounts import AccountService
 from zorders.service.auth import Authenticator
+from zorders.service.catalog import CatalogService
 from zorders.service.idempotency import IdempotencyService
 from zorders.service.limits import Limiter
 from zorders.service.orders import OrderService
@@ -21,12 +23,15 @@ class ApiContext:
     auth: Authenticator
     orders: OrderService
     accounts: AccountService
+    catalog: CatalogService
     queries: Queries
     idempotency: IdempotencyService
     limits: Limiter
     default_zuora_version: str
     max_body_bytes: int
     max_inflated_bytes: int
+    #: Metrics and readiness (zorders' operational routes); a bare set when not given.
+    ops: Operations = field(default_factory=Operations)
 
 
 def api(request: Request) -> ApiContext:
@@ -49,7 +54,11 @@ def current_tenant(request: Request) -> Tenant:
 
 def orders_tenant(request: Request) -> Tenant:
     """A tenant with the Orders feature on (facts §12: category 10 otherwise)."""
-    tenant = current_tenant(request)
+    return require_orders(current_tenant(request))
+
+
+def require_orders(tenant: Tenant) -> Tenant:
+    """``tenant``, if its Orders feature is on (facts §12: category 10 otherwise)."""
     if not tenant.settings.orders_enabled:
         raise PermissionDenied(
             "The Orders feature is not enabled for this tenant.", resource=Resource.ORDER

@@ -12,6 +12,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import Send
 
+from zorders.domain.catalog_rules import DuplicateValue
 from zorders.domain.errors import (
     AuthenticationFailed,
     Category,
@@ -107,9 +108,63 @@ def error_response(request: Request, errors: list[ZuoraError]) -> ZuoraJSONRespo
     if isinstance(first, AuthenticationFailed):
         # Zuora's gateway answers bad tokens itself, always 401 with this body (facts §11).
         return ZuoraJSONResponse({"message": "Authentication error"}, status_code=401)
+    if request.url.path.startswith(CRUD_PREFIX):
+        return crud_error_response(request, errors)
     status = http_status(first, request_version(request))
     headers = {"Allow": first.allow} if isinstance(first, MethodNotAllowed) else None
     return ZuoraJSONResponse(error_body(errors), status_code=status, headers=headers)
+
+
+# --- CRUD routes (/v1/object/*): their own envelope (facts §9, §11 "Error body") -------
+
+CRUD_PREFIX = "/v1/object/"
+
+#: Category → the CRUD error ``Code`` (Zuora's CRUD/SOAP error code names).
+_CRUD_CODES = {
+    Category.INVALID_VALUE: "INVALID_VALUE",
+    Category.UNKNOWN_FIELD: "INVALID_FIELD",
+    Category.MISSING_FIELD: "MISSING_REQUIRED_VALUE",
+    Category.BUSINESS_RULE: "INVALID_VALUE",
+    Category.NOT_FOUND: "INVALID_ID",
+    Category.UNSUPPORTED_OPERATION: "INVALID_VALUE",
+    Category.MALFORMED: "INVALID_VALUE",
+    Category.LOCK_CONTENTION: "LOCK_COMPETITION",
+    Category.TEMPORARY: "TEMPORARY_ERROR",
+    Category.LIMIT_EXCEEDED: "REQUEST_EXCEEDED_LIMIT",
+}
+
+
+def crud_code(error: ZuoraError) -> str:
+    if isinstance(error, DuplicateValue):
+        return "DUPLICATE_VALUE"
+    return _CRUD_CODES.get(error.category, "UNKNOWN_ERROR")
+
+
+def crud_error_response(request: Request, errors: list[ZuoraError]) -> ZuoraJSONResponse:
+    """CRUD errors are ``{"Success": false, "Errors": [{"Code", "Message"}]}`` with HTTP 400
+    whatever the Zuora-Version (SDK ``ProxyBadRequestResponse``), with two exceptions."""
+    first = errors[0]
+    if isinstance(first, UnknownField):
+        # rejectUnknownFields=true (facts §9): a bare message, not the Errors envelope.
+        return ZuoraJSONResponse({"message": "Error - unrecognised fields"}, status_code=400)
+    if isinstance(first, NotFound) and request.method == "GET":
+        # A CRUD retrieve of an unknown id: 404 ProxyNoDataResponse (Zuora's CRUD API
+        # documents it for every "CRUD: Retrieve" operation).
+        return ZuoraJSONResponse({"done": True, "records": [], "size": 0}, status_code=404)
+    if isinstance(first, TransportError):
+        status = first.http_status
+    elif first.category in (Category.INTERNAL, Category.TEMPORARY):
+        status = 500
+    elif isinstance(first, NotFound):
+        status = 404
+    else:
+        status = 400
+    headers = {"Allow": first.allow} if isinstance(first, MethodNotAllowed) else None
+    body = {
+        "Success": False,
+        "Errors": [{"Code": crud_code(e), "Message": e.message} for e in errors],
+    }
+    return ZuoraJSONResponse(body, status_code=status, headers=headers)
 
 
 class TransportError(ZuoraError):

@@ -42,10 +42,13 @@ async def resolve_tenant(scope: Scope, context: ApiContext) -> Tenant | None:
     scheme, _, token = Headers(scope=scope).get("authorization", "").partition(" ")
     found = None
     if scheme.lower() == "bearer" and token.strip():
-        try:
-            found = await run_in_threadpool(context.auth.authenticate, token.strip())
-        except ZuoraError:
-            found = None
+        # A known token costs no thread hop; an unknown one may need the store.
+        found = context.auth.cached(token.strip())
+        if found is None:
+            try:
+                found = await run_in_threadpool(context.auth.authenticate, token.strip())
+            except ZuoraError:
+                found = None
     state[TENANT_STATE] = found
     return found
 

@@ -53,10 +53,17 @@ class ZuoraHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        extra: list[tuple[bytes, bytes]] = [(b"zuora-request-id", request_id().encode())]
-        scope.setdefault("state", {})["request_id"] = extra[0][1].decode()
-        track = headers.get("zuora-track-id")
+        rid = request_id()
+        extra: list[tuple[bytes, bytes]] = [(b"zuora-request-id", rid.encode())]
+        scope.setdefault("state", {})["request_id"] = rid
+        # One pass over the raw headers (the first of each, as Headers.get answers): no
+        # Headers object unless a body or an error needs one (the poll is the hot path).
+        track = version = None
+        for key, value in scope["headers"]:
+            if key == b"zuora-track-id" and track is None:
+                track = value.decode("latin-1")
+            elif key == b"zuora-version" and version is None:
+                version = value.decode("latin-1")
         error: ZuoraError | None = None
         echoed_track: str | None = None
         if track is not None:
@@ -67,7 +74,6 @@ class ZuoraHeadersMiddleware:
                 error = InvalidValue(
                     "Zuora-Track-Id must be at most 64 US-ASCII characters without : ; \" or '."
                 )
-        version = headers.get("zuora-version")
         if error is None and version:
             try:
                 parse_version(version)
@@ -81,11 +87,11 @@ class ZuoraHeadersMiddleware:
 
         if error is None and scope["method"] in _BODY_METHODS:
             try:
-                receive, scope = await self._checked_body(scope, receive, headers)
+                receive, scope = await self._checked_body(scope, receive, Headers(scope=scope))
             except ZuoraError as refused:
                 error = refused
         if error is not None:
-            await send_error(send_with_headers, error, headers, self.default_version)
+            await send_error(send_with_headers, error, Headers(scope=scope), self.default_version)
             return
         # Log records of this request carry its ids (contextvars reach the threadpool too).
         with log_context(

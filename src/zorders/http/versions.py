@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from zorders.domain.errors import InvalidValue
 
@@ -36,6 +37,7 @@ class ZuoraVersion:
         return self >= _PLANS_URL
 
 
+@lru_cache(maxsize=64)  # every request parses one; the values are frozen, so share them
 def parse_version(text: str) -> ZuoraVersion:
     value = text.strip()
     if _LEGACY.match(value):

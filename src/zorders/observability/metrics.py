@@ -16,7 +16,22 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 Labels = tuple[str, ...]
 
 #: Seconds; from 1 ms (a poll) to 30 s (a large order under load).
-DEFAULT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+DEFAULT_BUCKETS = (
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+    30.0,
+)
 
 
 def _escape(value: str) -> str:
@@ -90,7 +105,7 @@ class Counter(_Metric):
 
 
 class _HistogramChild:
-    __slots__ = ("counts", "count", "sum")
+    __slots__ = ("count", "counts", "sum")
 
     def __init__(self, size: int) -> None:
         self.counts = [0] * size
@@ -130,18 +145,15 @@ class Histogram(_Metric):
 
     def lines(self) -> list[str]:
         with self._lock:
-            items = sorted(
-                (k, (list(c.counts), c.count, c.sum)) for k, c in self._children.items()
-            )
+            items = sorted((k, (list(c.counts), c.count, c.sum)) for k, c in self._children.items())
         out: list[str] = []
         names = (*self.label_names, "le")
         for labels, (counts, count, total) in items:
             running = 0
             for bound, n in zip((*self.buckets, math.inf), counts, strict=True):
                 running += n
-                out.append(
-                    f"{_series(self.name + '_bucket', names, (*labels, _number(bound)))} {running}"
-                )
+                le = "+Inf" if math.isinf(bound) else repr(float(bound))
+                out.append(f"{_series(self.name + '_bucket', names, (*labels, le))} {running}")
             out.append(f"{_series(self.name + '_count', self.label_names, labels)} {count}")
             out.append(f"{_series(self.name + '_sum', self.label_names, labels)} {_number(total)}")
         return out

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from zorders.domain.accounts import Account, AccountDraft
+from zorders.domain.accounts import Account, AccountDraft, new_account
 from zorders.domain.errors import InvalidValue, Resource
-from zorders.domain.orders import new_account
 from zorders.service.numbering import SequenceNumbering
 from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
 from zorders.types import TenantId

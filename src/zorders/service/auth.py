@@ -100,6 +100,20 @@ class Authenticator:
             jti=self._ids.new_id(),
         )
 
+    def cached(self, token: str) -> Tenant | None:
+        """The token's tenant when this process holds both, fresh: no I/O, so an event loop
+        may call it. None means "ask ``authenticate``" (which may read the store)."""
+        digest = token_digest(token)
+        now = self._clock.now()
+        with self._lock:
+            known = self._tokens.get(digest)
+            if known is None or known[1] <= now:
+                return None
+            tenant = self._tenants.get(known[0])
+        if tenant is None or tenant[1] <= now:
+            return None
+        return tenant[0]
+
     def authenticate(self, token: str) -> Tenant:
         """The tenant a bearer token belongs to; AuthenticationFailed if unknown or expired."""
         digest = token_digest(token)

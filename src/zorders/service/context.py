@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from zorders.domain.accounts import Account
-from zorders.domain.catalog import RatePlanOffer
+from zorders.domain.catalog import ProductRatePlanCharge, RatePlanOffer
 from zorders.domain.order_actions import (
     Action,
     AddProduct,
@@ -59,6 +59,20 @@ def load_order_context(scope: TenantScope, request: OrderRequest) -> OrderContex
                         account_keys.append(key)
             for plan in _plans_named(action):
                 _load_offers(scope.catalog, plan, by_id, by_number)
+    line_item_charges: dict[str, ProductRatePlanCharge] = {}
+    for item in request.line_items:
+        if item.owner_account_number is not None:
+            account_keys.append(item.owner_account_number)
+        charge_id = item.product_rate_plan_charge_id
+        if charge_id is not None and charge_id not in line_item_charges:
+            charge = scope.catalog.charge(charge_id)
+            if charge is not None:
+                line_item_charges[charge_id] = charge
+        related = item.related_subscription_number
+        if related is not None and related not in subscriptions:
+            latest = scope.subscriptions.latest(related)
+            if latest is not None and latest.number == related:
+                subscriptions[related] = latest
     return OrderContext(
         existing_account=existing,
         offers_by_id=by_id,
@@ -67,6 +81,7 @@ def load_order_context(scope: TenantScope, request: OrderRequest) -> OrderContex
         subscriptions=subscriptions,
         accounts=_accounts(scope, account_keys),
         billed_through=billed,
+        line_item_charges=line_item_charges,
     )
 
 

@@ -107,6 +107,7 @@ def add_demo_catalog(uow: UnitOfWork, tenant_id: TenantId, *, clock: Clock, ids:
             name=plan_name,
             product_rate_plan_number=numbering.next_number(NumberKind.PRODUCT_RATE_PLAN),
             active_currencies=("USD", "EUR"),
+            created_at=product.created_at,
         )
         scope.catalog.add_rate_plan(plan)
         scope.catalog.add_charge(
@@ -121,5 +122,6 @@ def add_demo_catalog(uow: UnitOfWork, tenant_id: TenantId, *, clock: Clock, ids:
                 billing_period=BillingPeriod.MONTH,
                 uom=uom,
                 default_quantity=Decimal(1) if model.has_quantity else None,
+                created_at=product.created_at,
             )
         )

@@ -64,5 +64,17 @@ class Job:
     idempotency_key: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class JobOutcome:
+    """What a poll shows of a job (``GET /v1/async-jobs/{jobId}``): where it stands and what
+    came of it, without the request it carries (the poll route must not pay for that)."""
+
+    id: JobId
+    kind: JobKind
+    status: JobStatus
+    result: JobResult | None = None
+    error: str | None = None
+
+
 def job_error_text(code: int, message: str) -> str:
     return f"[{code}]: {message}"

@@ -13,7 +13,12 @@ from zorders.service.jobs import Job, JobKind, JobStatus
 from zorders.service.numbering import SequenceNumbering
 from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
 from zorders.service.preview import preview_order
-from zorders.service.results import CreateOrderResult, PreviewOrderResult, SubscriptionOutcome
+from zorders.service.results import (
+    CreateOrderResult,
+    LineItemOutcome,
+    PreviewOrderResult,
+    SubscriptionOutcome,
+)
 from zorders.types import JobId, TenantId
 
 #: Zuora's documented size limits per call (facts §2 "Size limits").
@@ -56,8 +61,10 @@ def check_request_shape(request: OrderRequest, *, limit: int, preview: bool) -> 
         raise InvalidValue(
             f"Either 'existingAccountNumber' or {wanted} is required.", resource=Resource.ORDER
         )
-    if not request.subscriptions:
-        raise InvalidValue("'subscriptions' must not be empty.", resource=Resource.ORDER)
+    if not request.subscriptions and not request.line_items:
+        raise InvalidValue(
+            "'subscriptions' or 'orderLineItems' must not be empty.", resource=Resource.ORDER
+        )
     if request.processing.collect_payment and not request.processing.run_billing:
         raise InvalidValue(
             "'collectPayment' cannot be true while 'runBilling' is false.",
@@ -153,6 +160,10 @@ def create_order(
         payment_id=payment.id if payment else None,
         paid_amount=payment.amount if payment else None,
         payment_status=payment.status if payment else None,
+        order_line_items=tuple(
+            LineItemOutcome(id=item.id, item_number=item.item_number)
+            for item in outcome.order.line_items
+        ),
     )
 
 

@@ -19,7 +19,7 @@ from zorders.domain.numbering import NumberKind
 from zorders.domain.orders import Order
 from zorders.domain.subscriptions import Subscription
 from zorders.service.idempotency import IdempotencyRecord, StoredResponse
-from zorders.service.jobs import Job, JobResult
+from zorders.service.jobs import Job, JobOutcome, JobResult
 from zorders.service.limits import PeerCounts
 from zorders.service.tenants import Tenant
 from zorders.types import JobId, TenantId
@@ -291,6 +291,20 @@ class Store(Protocol):
 
         ``write=False`` is a read-only snapshot (no write lock is taken on SQLite).
         """
+        ...
+
+    def job_outcome(self, tenant_id: TenantId, job_id: JobId) -> JobOutcome | None:
+        """A job's status and result in one indexed read, outside any unit of work.
+
+        The poll route's read: one statement needs no transaction, and a poll must not pay
+        for decoding the request the job carries (300 subscriptions make it large).
+        """
+        ...
+
+    @property
+    def local_reads(self) -> bool:
+        """True when a read is a local file access taking microseconds (SQLite), cheap
+        enough to run on an event loop; False when it is a network round trip."""
         ...
 
     def wait_for_jobs(self, timeout: float) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from zorders.domain.accounts import Account, Contact
-from zorders.domain.billing import BillingRules, bill_subscription, charge_metrics
+from zorders.domain.billing import BillingRules, ChargeMetrics, InvoiceItem
 from zorders.domain.catalog import ChargeType
 from zorders.domain.errors import InvalidValue, Resource, not_supported
 from zorders.domain.order_actions import OrderRequest, PreviewOptions, PreviewThruType, PreviewType
@@ -16,6 +16,7 @@ from zorders.domain.subscriptions import Subscription
 from zorders.service.context import load_order_context
 from zorders.service.numbering import PreviewNumbering
 from zorders.service.ports import Clock, IdFactory, UnitOfWork
+from zorders.service.preview_delta import delta_items, per_charge
 from zorders.service.results import PreviewInvoice, PreviewOrderResult, SubscriptionMetrics
 from zorders.types import TenantId
 
@@ -32,6 +33,10 @@ def preview_order(
     for wanted in options.preview_types:
         if wanted not in _SUPPORTED_TYPES:
             raise not_supported(f"previewTypes '{wanted.value}'")
+    if request.line_items:
+        # Zuora previews them on a draft invoice; zorders' preview invoice items carry no
+        # order line item yet, so it refuses rather than leave them out of the amounts.
+        raise not_supported("Previewing 'orderLineItems'")
     scope = uow.tenant(tenant_id)
     context = load_order_context(scope, request)
     now = clock.now()
@@ -47,35 +52,39 @@ def preview_order(
     exclude = frozenset(options.charge_types_to_exclude) | {ChargeType.USAGE}
     bcd = outcome.account.bill_cycle_day
     metrics: list[SubscriptionMetrics] = []
-    items = []
+    items: list[InvoiceItem] = []
     targets: list[date] = []
-    for subscription in outcome.subscriptions:
+    for subscription, base in zip(outcome.subscriptions, outcome.base_versions, strict=True):
         thru = _thru_date(options, subscription)
         targets.append(thru)
-        # New subscriptions have no number yet in Zuora's preview (facts §5).
-        number = None if subscription.version == 1 else subscription.number
+        # New subscriptions and charges have no number yet in Zuora's preview (facts §5).
+        number = None if base is None else subscription.number
+        known = frozenset() if base is None else frozenset(c.number for c in base.charges)
+        shown = _shown_charges(subscription, exclude)
         metrics.append(
             SubscriptionMetrics(
                 subscription_number=number,
                 charges=tuple(
-                    m
-                    for m in charge_metrics(
-                        subscription, account_bill_cycle_day=bcd, thru_date=thru, rules=rules
-                    )
-                    if _charge_type(subscription, m.charge_number) not in exclude
+                    _unnumbered(m, known)
+                    for m in per_charge(subscription, bill_cycle_day=bcd, thru=thru, rules=rules)
+                    if m.charge_number in shown
                 ),
+                base_charges=None
+                if base is None
+                else tuple(per_charge(base, bill_cycle_day=bcd, thru=thru, rules=rules)),
             )
         )
-        billed = bill_subscription(
-            subscription,
-            account_bill_cycle_day=bcd,
-            target_date=thru,
-            rules=rules,
-            exclude=exclude,
+        billed = delta_items(
+            subscription, base, bill_cycle_day=bcd, thru=thru, rules=rules, exclude=exclude
         )
-        if number is None:
-            billed = [replace(i, subscription_number=None, charge_number=None) for i in billed]
-        items.extend(billed)
+        items.extend(
+            replace(
+                i,
+                subscription_number=number,
+                charge_number=i.charge_number if i.charge_number in known else None,
+            )
+            for i in billed
+        )
     invoices: tuple[PreviewInvoice, ...] = ()
     if items:
         invoices = (
@@ -95,11 +104,13 @@ def preview_order(
     )
 
 
-def _charge_type(subscription: Subscription, charge_number: str | None) -> ChargeType | None:
-    for charge in subscription.charges:
-        if charge.number == charge_number:
-            return charge.type
-    return None
+def _shown_charges(subscription: Subscription, exclude: frozenset[ChargeType]) -> frozenset[str]:
+    return frozenset(c.number for c in subscription.charges if c.type not in exclude)
+
+
+def _unnumbered(metrics: ChargeMetrics, known: frozenset[str]) -> ChargeMetrics:
+    """A charge the order adds has no number in the preview (its number is a placeholder)."""
+    return metrics if metrics.charge_number in known else replace(metrics, charge_number="")
 
 
 def _preview_account(request: OrderRequest) -> Account | None:

@@ -14,7 +14,7 @@ from zorders.domain.errors import NotFound, Resource
 from zorders.domain.invoicing import Invoice, Payment
 from zorders.domain.orders import Order
 from zorders.domain.subscriptions import RatePlanChange, RatePlanCharge, Subscription
-from zorders.service.jobs import Job
+from zorders.service.jobs import Job, JobOutcome
 from zorders.service.ports import CatalogRepository, Store
 from zorders.types import JobId, TenantId
 
@@ -118,6 +118,18 @@ class Queries:
         if job is None:
             raise NotFound(f"Cannot find entity by key: '{job_id}'.")
         return job
+
+    def job_outcome(self, tenant_id: TenantId, job_id: str) -> JobOutcome:
+        """What ``GET /v1/async-jobs/{jobId}`` shows: one indexed read, no transaction."""
+        outcome = self._store.job_outcome(tenant_id, JobId(job_id))
+        if outcome is None:
+            raise NotFound(f"Cannot find entity by key: '{job_id}'.")
+        return outcome
+
+    @property
+    def local_reads(self) -> bool:
+        """Reads take microseconds in this process (SQLite): fine on an event loop."""
+        return self._store.local_reads
 
     def jobs(
         self, tenant_id: TenantId, *, status: str | None, limit: int, offset: int

@@ -19,6 +19,12 @@ class SubscriptionOutcome:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class LineItemOutcome:
+    id: str
+    item_number: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CreateOrderResult:
     order_number: str
     order_id: str
@@ -33,6 +39,8 @@ class CreateOrderResult:
     payment_id: str | None = None
     paid_amount: Decimal | None = None
     payment_status: str | None = None
+    #: ``orderLineItems[{id, itemNumber}]``, in request order.
+    order_line_items: tuple[LineItemOutcome, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -46,7 +54,10 @@ class PreviewInvoice:
 class SubscriptionMetrics:
     #: None for a subscription this order creates (Zuora previews it without a number).
     subscription_number: str | None
+    #: One per charge; ``charge_number`` is "" for a charge the order adds (no number yet).
     charges: tuple[ChargeMetrics, ...]
+    #: An amended subscription's metrics before the order, per charge number: the deltas.
+    base_charges: tuple[ChargeMetrics, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -63,42 +64,97 @@ def _dataclass_members(hint: Any) -> dict[str, Any]:
 
 
 def decode(data: Any, hint: Any) -> Any:
-    if data is None:
-        return None
+    return _decoder(hint)(data)
+
+
+Decoder = Callable[[Any], Any]
+
+
+def _identity(data: Any) -> Any:
+    return data
+
+
+def _decoder(hint: Any) -> Decoder:
+    """The decoder of ``hint``, built once per type: reading the type hints on every value
+    cost most of a job poll (and of loading an order's context)."""
+    try:
+        return _cached_decoder(hint)
+    except TypeError:  # an unhashable hint: build it each time
+        return _build(hint)
+
+
+@cache
+def _cached_decoder(hint: Any) -> Decoder:
+    return _build(hint)
+
+
+def _none_or(convert: Decoder) -> Decoder:
+    def decode_value(data: Any) -> Any:
+        return None if data is None else convert(data)
+
+    return decode_value
+
+
+def _build(hint: Any) -> Decoder:
+    """None stays None whatever the hint; otherwise ``hint`` says how to read ``data``."""
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        members = _dataclass_members(hint)
-        if isinstance(data, dict) and _TAG in data and data[_TAG] in members:
-            return decode(data, members[data[_TAG]])
-        members_left = [a for a in typing.get_args(hint) if a is not type(None)]
-        return decode(data, members_left[0]) if len(members_left) == 1 else data
+        return _union(hint)
     if origin is tuple:
         item_hints = typing.get_args(hint)
-        item = item_hints[0] if item_hints else Any
-        return tuple(decode(v, item) for v in data)
+        item = _decoder(item_hints[0] if item_hints else Any)
+        return _none_or(lambda data: tuple(item(v) for v in data))
     if origin is list:
-        return [decode(v, typing.get_args(hint)[0]) for v in data]
+        element = _decoder(typing.get_args(hint)[0])
+        return _none_or(lambda data: [element(v) for v in data])
     if origin is dict:
-        return dict(data)
+        return _none_or(dict)
     if hint is Any or hint is object:
-        return data
+        return _identity
     if isinstance(hint, type):
         if dataclasses.is_dataclass(hint):
-            hints = _hints(hint)
-            kwargs = {
-                f.name: decode(data[f.name], hints[f.name])
-                for f in dataclasses.fields(hint)
-                if f.name in data
-            }
-            return hint(**kwargs)
+            return _dataclass(hint)
         if issubclass(hint, Enum):
-            return hint(data)
+            return _none_or(hint)
         if hint is Decimal:
-            return Decimal(data)
+            return _none_or(Decimal)
         if hint is datetime:
-            return datetime.fromisoformat(data)
+            return _none_or(datetime.fromisoformat)
         if hint is date:
-            return date.fromisoformat(data)
+            return _none_or(date.fromisoformat)
         if hint in (str, int, bool, float):
-            return hint(data)
-    return data
+            return _none_or(hint)
+    return _identity
+
+
+def _union(hint: Any) -> Decoder:
+    # A union of dataclasses is tagged with the class name; Optional[X] reads as X; any
+    # other union is left as JSON gave it.
+    members = {name: _decoder(cls) for name, cls in _dataclass_members(hint).items()}
+    rest = [a for a in typing.get_args(hint) if a is not type(None)]
+    fallback = _decoder(rest[0]) if len(rest) == 1 else _identity
+
+    def decode_union(data: Any) -> Any:
+        if data is None:
+            return None
+        if isinstance(data, dict) and _TAG in data and data[_TAG] in members:
+            return members[data[_TAG]](data)
+        return fallback(data)
+
+    return decode_union
+
+
+def _dataclass(cls: type) -> Decoder:
+    # The fields' decoders are built on first use: a dataclass may refer to itself.
+    fields: list[tuple[str, Decoder]] | None = None
+
+    def decode_dataclass(data: Any) -> Any:
+        nonlocal fields
+        if data is None:
+            return None
+        if fields is None:
+            hints = _hints(cls)
+            fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
+        return cls(**{name: read(data[name]) for name, read in fields if name in data})
+
+    return decode_dataclass

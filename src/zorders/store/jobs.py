@@ -6,10 +6,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 
 from zorders.domain.order_actions import OrderRequest
-from zorders.service.jobs import Job, JobKind, JobResult, JobStatus
+from zorders.service.jobs import Job, JobKind, JobOutcome, JobResult, JobStatus
 from zorders.store import schema as t
 from zorders.store.codec import dumps, loads
 from zorders.store.repositories import from_db_time, to_db_time
@@ -40,6 +40,27 @@ def job_from_row(row: Any) -> Job:
         locked_by=row["locked_by"],
         locked_until=_opt_time(row["locked_until"]),
         idempotency_key=row["idempotency_key"],
+    )
+
+
+#: The poll's read, by primary key: what a poll shows and nothing more (not the request,
+#: which an order of 300 subscriptions makes hundreds of kilobytes long). Plain SQL for the
+#: SQLite fast path (sql.SqlStore.job_outcome), the same as a statement for other dialects.
+OUTCOME_SQL = "SELECT kind, status, error, result FROM jobs WHERE id = ? AND tenant_id = ?"
+OUTCOME_SELECT = select(_c.kind, _c.status, _c.error, _c.result).where(
+    _c.id == bindparam("job_id"), _c.tenant_id == bindparam("tenant_id")
+)
+
+
+def outcome_from_row(
+    job_id: JobId, kind: str, status: str, error: str | None, result: str | None
+) -> JobOutcome:
+    return JobOutcome(
+        id=job_id,
+        kind=JobKind(kind),
+        status=JobStatus(status),
+        result=None if result is None else loads(result, JobResult),
+        error=error,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,9 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from zorders.service.jobs import JobOutcome
 from zorders.store.idempotency import SqlIdempotency
 from zorders.store.invoicing import SqlBillingState, SqlInvoices, SqlPayments
-from zorders.store.jobs import SqlJobs
+from zorders.store.jobs import OUTCOME_SELECT, OUTCOME_SQL, SqlJobs, outcome_from_row
 from zorders.store.limits import SqlLimitCounters
 from zorders.store.repositories import (
     SqlAccounts,
@@ -27,7 +29,7 @@ from zorders.store.repositories import (
     SqlTenants,
     SqlTokens,
 )
-from zorders.types import TenantId
+from zorders.types import JobId, TenantId
 
 log = logging.getLogger("zorders.store")
 
@@ -45,7 +47,15 @@ def make_engine(database_url: str) -> Engine:
         return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        # Room for every thread that may hold a connection at once (the server's thread
+        # pool, workers, maintenance) so none is opened and closed per request: a new
+        # connection costs its PRAGMAs (SQLAlchemy's default keeps 5).
+        pool_size=20,
+        max_overflow=40,
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -153,10 +163,50 @@ class SqlStore:
         self._signals = 0
         self._seen = threading.local()
         self._listener: PgListener | None = None
+        database = self.engine.url.database
+        #: SQLite file reads outside SQLAlchemy (the poll's fast path); None otherwise.
+        self._sqlite_path = (
+            database
+            if self.dialect == "sqlite" and database not in (None, "", ":memory:")
+            else None
+        )
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._reader = threading.local()
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def local_reads(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def job_outcome(self, tenant_id: TenantId, job_id: JobId) -> JobOutcome | None:
+        if self._sqlite_path is not None:
+            # One statement in autocommit mode is its own read transaction (a WAL snapshot);
+            # a per-thread connection spares the pool check-out, BEGIN and COMMIT.
+            found = self._sqlite_reader().execute(OUTCOME_SQL, (job_id, tenant_id)).fetchone()
+        else:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                found = conn.execute(
+                    OUTCOME_SELECT, {"job_id": job_id, "tenant_id": tenant_id}
+                ).first()
+        return None if found is None else outcome_from_row(job_id, *found)
+
+    def _sqlite_reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._reader, "conn", None)
+        if conn is None:
+            assert self._sqlite_path is not None
+            conn = sqlite3.connect(
+                self._sqlite_path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA query_only=ON")
+            with self._readers_lock:
+                self._readers.append(conn)
+            self._reader.conn = conn
+        return conn
 
     @contextmanager
     def begin(self, *, write: bool = True) -> Iterator[SqlUnitOfWork]:
@@ -193,6 +243,10 @@ class SqlStore:
         if self._listener is not None:
             self._listener.stop()
         self.wake_workers()
+        with self._readers_lock:
+            readers, self._readers = self._readers, []
+        for reader in readers:
+            reader.close()
         self.engine.dispose()
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from zorders.domain.errors import InternalError, LockContention, ZuoraError
+from zorders.observability.logs import log_context
 from zorders.service.handlers import JOB_HANDLERS, JobHandler
 from zorders.service.jobs import Job, JobKind, job_error_text
 from zorders.service.ports import Clock, IdFactory, Store
+from zorders.service.telemetry import JobEvents, NoJobEvents
 
 log = logging.getLogger("zorders.worker")
 
@@ -39,6 +42,7 @@ class Worker:
         name: str,
         options: WorkerOptions = WorkerOptions(),
         handlers: Mapping[JobKind, JobHandler] = JOB_HANDLERS,
+        events: JobEvents | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -46,6 +50,7 @@ class Worker:
         self.name = name
         self._options = options
         self._handlers = handlers
+        self._events: JobEvents = events or NoJobEvents()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -58,6 +63,7 @@ class Worker:
             )
         if job is None:
             return False
+        self._events.job_started(job.kind.value, (now - job.created_at).total_seconds())
         self._run(job)
         return True
 
@@ -69,8 +75,11 @@ class Worker:
         return count
 
     def _run(self, job: Job) -> None:
-        with _Heartbeat(self, job):
-            self._execute(job)
+        # Log records of the run carry the job id and the client's Zuora-Track-Id.
+        with log_context(job_id=job.id, track_id=job.track_id), _Heartbeat(self, job):
+            started = time.monotonic()
+            outcome = self._execute(job)
+            self._events.job_finished(job.kind.value, outcome, time.monotonic() - started)
 
     def extend_lease(self, job: Job) -> None:
         now = self._clock.now()
@@ -83,7 +92,8 @@ class Worker:
     def lease(self) -> timedelta:
         return self._options.lease
 
-    def _execute(self, job: Job) -> None:
+    def _execute(self, job: Job) -> str:
+        """Run the job's handler; returns the outcome (``completed``, ``failed``, …)."""
         handler = self._handlers[job.kind]
         try:
             with self._store.begin() as uow:
@@ -96,21 +106,24 @@ class Worker:
                     raise _LeaseLost
         except _LeaseLost:
             log.warning("job %s: lease lost, its effects were rolled back", job.id)
+            return "lease_lost"
         except LockContention as error:
-            self._retry_or_fail(job, error)
+            return self._retry_or_fail(job, error)
         except ZuoraError as error:
             self._fail(job, error)
+            return "failed"
         except Exception as error:
             if _is_lock_error(error):
-                self._retry_or_fail(job, LockContention(_LOCK_MESSAGE))
-            else:
-                log.exception("job %s crashed", job.id)
-                self._fail(job, InternalError(_INTERNAL_MESSAGE))
+                return self._retry_or_fail(job, LockContention(_LOCK_MESSAGE))
+            log.exception("job %s crashed", job.id)
+            self._fail(job, InternalError(_INTERNAL_MESSAGE))
+            return "failed"
+        return "completed"
 
-    def _retry_or_fail(self, job: Job, error: LockContention) -> None:
+    def _retry_or_fail(self, job: Job, error: LockContention) -> str:
         if job.attempts >= self._options.max_attempts:
             self._fail(job, error)
-            return
+            return "failed"
         now = self._clock.now()
         with self._store.begin() as uow:
             uow.jobs.retry(
@@ -119,6 +132,7 @@ class Worker:
                 run_at=now + self._options.retry_backoff * job.attempts,
                 now=now,
             )
+        return "retried"
 
     def _fail(self, job: Job, error: ZuoraError) -> None:
         # Zuora reports job failures with its job codes, e.g. [40000020] (facts §1).
@@ -188,8 +202,20 @@ class _Heartbeat:
 
 def _is_lock_error(error: Exception) -> bool:
     # The store's driver errors are not ours to import here; their text is stable.
+    # A unique violation here is a race with a concurrent transaction (two orders taking
+    # the same new number); on retry the order sees the committed row and either passes
+    # or fails with the proper business error.
     text = str(error).lower()
-    return "database is locked" in text or "deadlock detected" in text
+    return any(
+        marker in text
+        for marker in (
+            "database is locked",
+            "deadlock detected",
+            "could not serialize access",
+            "duplicate key value violates unique constraint",
+            "unique constraint failed",
+        )
+    )
 
 
 _LOCK_MESSAGE = "Operation failed due to a lock competition, please retry later."

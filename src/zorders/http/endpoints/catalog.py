@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from zorders.http.context import api, current_tenant
 from zorders.http.errors import request_version
 from zorders.http.responses import ZuoraJSONResponse
-from zorders.http.wire.catalog_json import product_json, rate_plan_json
+from zorders.http.wire.catalog_json import product_json, rate_plan_json, rate_plan_summary_json
 from zorders.service.tenants import Tenant
 
 router = APIRouter(tags=["Catalog"])
@@ -34,11 +34,37 @@ def list_products(
     return ZuoraJSONResponse(body)
 
 
+@router.get("/v1/catalog/product/{product_key}", summary="Retrieve a product")
+def get_product(request: Request, product_key: str, tenant: TenantDep) -> Any:
+    view = api(request).catalog.product(tenant.id, product_key)
+    as_url = request_version(request).catalog_plans_as_url
+    return ZuoraJSONResponse(
+        {"success": True, **product_json(view.product, view.plans, plans_as_url=as_url)}
+    )
+
+
 @router.get(
     "/v1/rateplan/{product_key}/productRatePlan", summary="List all product rate plans of a product"
 )
 def list_product_rate_plans(request: Request, product_key: str, tenant: TenantDep) -> Any:
-    plans = api(request).queries.product_rate_plans(tenant.id, product_key)
+    view = api(request).catalog.product(tenant.id, product_key)
     return ZuoraJSONResponse(
-        {"success": True, "productRatePlans": [rate_plan_json(p.plan, p.charges) for p in plans]}
+        {
+            "success": True,
+            "productRatePlans": [
+                rate_plan_json(p.plan, p.charges, view.product) for p in view.plans
+            ],
+        }
+    )
+
+
+@router.get("/v1/product-rate-plans/{plan_key}", summary="Retrieve a product rate plan")
+def get_product_rate_plan(request: Request, plan_key: str, tenant: TenantDep) -> Any:
+    view = api(request).catalog.rate_plan(tenant.id, plan_key)
+    return ZuoraJSONResponse(
+        {
+            "success": True,
+            **rate_plan_summary_json(view.plan, view.product),
+            "externallyManagedPlanIds": [],
+        }
     )

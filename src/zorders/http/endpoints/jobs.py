@@ -21,7 +21,9 @@ def get_job(
     jobId: str,
     tenant: Annotated[Tenant, Depends(orders_tenant)],
 ) -> Any:
+    # http/poll.py answers this route ahead of the router (the hot path); this definition
+    # documents it in OpenAPI and is the reference its tests compare against.
     # Any string is looked up: job ids are 32 hex characters, but Zuora documents a UUID,
     # so no format is enforced; an unknown id is simply not found (category 40).
-    job = api(request).queries.job(tenant.id, jobId)
+    job = api(request).queries.job_outcome(tenant.id, jobId)
     return ZuoraJSONResponse(job_json(job, request_version(request)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Form, Request
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +21,23 @@ def _oauth_error(error: str, description: str, status: int) -> ZuoraJSONResponse
     return ZuoraJSONResponse({"error": error, "error_description": description}, status_code=status)
 
 
+def _basic_credentials(header: str) -> tuple[str | None, str | None]:
+    """Client credentials sent as HTTP Basic (RFC 6749 §2.3.1), as Swagger UI's "Authorize"
+    and many OAuth libraries send them; Zuora documents the form fields, which come first."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None, None
+    client_id, colon, client_secret = decoded.partition(":")
+    if not colon:
+        return None, None
+    # RFC 6749 form-encodes both before Base64; browsers (btoa) do not: unquote only %XX.
+    return unquote(client_id), unquote(client_secret)
+
+
 @router.post("/oauth/token", summary="Create an OAuth token")
 async def create_token(
     request: Request,
@@ -28,6 +47,8 @@ async def create_token(
 ) -> Any:
     if grant_type != "client_credentials":
         return _oauth_error("unsupported_grant_type", "grant_type must be client_credentials.", 400)
+    if not client_id and not client_secret:
+        client_id, client_secret = _basic_credentials(request.headers.get("authorization", ""))
     if not client_id or not client_secret:
         return _oauth_error("invalid_request", "client_id and client_secret are required.", 400)
     try:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from zorders.domain.errors import not_supported
 from zorders.http.context import api, orders_tenant
 from zorders.http.errors import request_version
 from zorders.http.responses import ZuoraJSONResponse
@@ -15,6 +16,7 @@ from zorders.http.wire.objects_json import order_json
 from zorders.http.wire.results_json import create_result_json, preview_result_json
 from zorders.service.jobs import JobKind
 from zorders.service.orders import SubmitOrder
+from zorders.service.queries import OrderPage
 from zorders.service.tenants import Tenant
 
 router = APIRouter(tags=["Orders"])
@@ -81,6 +83,51 @@ def create_order(
 def preview_order(request: Request, body: PreviewOrderBody, tenant: TenantDep) -> Any:
     result = api(request).orders.preview(tenant.id, commands.preview_order_request(body))
     return ZuoraJSONResponse({"success": True, "previewResult": preview_result_json(result)})
+
+
+PageDep = Annotated[int, Query(ge=1)]
+#: Zuora caps ``pageSize`` at 40 for order lists; it documents no default, 20 is zorders'.
+PageSizeDep = Annotated[int, Query(alias="pageSize", ge=1, le=40)]
+
+
+def _no_filters(request: Request) -> None:
+    """Zuora's list filters are refused rather than ignored: ignoring one would answer
+    with orders the client asked to leave out."""
+    for name in ("dateFilterOption", "startDate", "endDate", "status"):
+        if name in request.query_params:
+            raise not_supported(f"The '{name}' filter of order lists")
+
+
+def _order_page(result: OrderPage, path: str, page: int, page_size: int) -> ZuoraJSONResponse:
+    body: dict[str, Any] = {"success": True, "orders": [order_json(o) for o in result.orders]}
+    if result.has_more:
+        body["nextPage"] = f"{path}?page={page + 1}&pageSize={page_size}"
+    return ZuoraJSONResponse(body)
+
+
+@router.get("/v1/orders", summary="List orders")
+def list_orders(
+    request: Request, tenant: TenantDep, page: PageDep = 1, page_size: PageSizeDep = 20
+) -> Any:
+    _no_filters(request)
+    result = api(request).queries.orders(tenant.id, page=page, page_size=page_size)
+    return _order_page(result, "/v1/orders", page, page_size)
+
+
+@router.get("/v1/orders/subscription/{subscriptionNumber}", summary="List orders of a subscription")
+def list_subscription_orders(
+    request: Request,
+    subscriptionNumber: str,
+    tenant: TenantDep,
+    page: PageDep = 1,
+    page_size: PageSizeDep = 20,
+) -> Any:
+    _no_filters(request)
+    result = api(request).queries.subscription_orders(
+        tenant.id, subscriptionNumber, page=page, page_size=page_size
+    )
+    path = f"/v1/orders/subscription/{subscriptionNumber}"
+    return _order_page(result, path, page, page_size)
 
 
 @router.get("/v1/orders/{orderNumber}", summary="Retrieve an order")

@@ -40,7 +40,7 @@ from zorders.domain.order_actions import (
     UpdateProduct,
 )
 from zorders.domain.subscriptions import RenewalSetting, TermLength, Terms, TermType
-from zorders.http.wire import models as m
+from zorders.http.wire import action_models as m
 
 #: ``type`` → the payload key Zuora names after it (facts §4).
 PAYLOAD_KEYS = {
@@ -79,6 +79,8 @@ def action(body: m.OrderActionBody) -> Action:
     payload = getattr(body, wanted)
     if payload is None and body.type != "RenewSubscription":
         raise _missing(_camel(wanted), f"for a {body.type} action")
+    if isinstance(payload, m.ClearingFlagsBody):
+        _check_clearing(payload, wanted)
     common: dict[str, Any] = {
         "trigger_dates": _trigger_dates(body.trigger_dates),
         "change_reason": body.change_reason,
@@ -134,6 +136,17 @@ def action(body: m.OrderActionBody) -> Action:
             **common,
         )
     return RenewSubscription(**common)
+
+
+def _check_clearing(payload: m.ClearingFlagsBody, key: str) -> None:
+    """``false`` (what the SDK sends) is a no-op; clearing the payment term is supported on
+    TermsAndConditions; clearing anything else would clear what zorders does not keep."""
+    for name, value in payload.__dict__.items():
+        if not name.startswith("clearing_existing_") or not value:
+            continue
+        if name == "clearing_existing_payment_term" and key == "terms_and_conditions":
+            continue
+        raise not_supported(f"'{_camel(key)}.{_camel(name)}': true")
 
 
 def _trigger_dates(items: list[m.TriggerDateBody]) -> TriggerDates:
@@ -208,6 +221,7 @@ def _terms_and_conditions(
         else None,
         invoice_separately=payload.invoice_separately,
         payment_term=payload.payment_term,
+        clear_payment_term=payload.clearing_existing_payment_term,
         **common,
     )
 

@@ -82,17 +82,26 @@ def charge_json(charge: ProductRatePlanCharge) -> dict[str, Any]:
     }
 
 
-def rate_plan_json(
-    plan: ProductRatePlan, charges: tuple[ProductRatePlanCharge, ...]
-) -> dict[str, Any]:
+def rate_plan_summary_json(plan: ProductRatePlan, product: Product) -> dict[str, Any]:
+    """A plan without its charges; dates left out on the plan show the product's."""
+    start, end = plan.effective_dates(product)
     return {
         "id": plan.id,
         "name": plan.name,
         "description": plan.description,
         "productRatePlanNumber": plan.product_rate_plan_number,
         "status": plan.status,
-        "effectiveStartDate": _day(plan.effective_start_date),
-        "effectiveEndDate": _day(plan.effective_end_date),
+        "effectiveStartDate": _day(start),
+        "effectiveEndDate": _day(end),
+        **plan.custom_fields,
+    }
+
+
+def rate_plan_json(
+    plan: ProductRatePlan, charges: tuple[ProductRatePlanCharge, ...], product: Product
+) -> dict[str, Any]:
+    return {
+        **rate_plan_summary_json(plan, product),
         "productRatePlanCharges": [charge_json(c) for c in charges],
     }
 
@@ -112,7 +121,8 @@ def product_json(
         # From Zuora-Version 230.0 the plans are a link, not an array (facts §9).
         "productRatePlans": f"/v1/rateplan/{product.id}/productRatePlan"
         if plans_as_url
-        else [rate_plan_json(p.plan, p.charges) for p in plans],
+        else [rate_plan_json(p.plan, p.charges, product) for p in plans],
         "productFeatures": [],
         "tags": "",
+        **product.custom_fields,
     }

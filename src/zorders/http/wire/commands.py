@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from zorders.domain.accounts import AccountDraft, Contact
 from zorders.domain.catalog import ChargeType
+from zorders.domain.line_items import BillingRule, ItemCategory, ItemType, LineItemDraft
 from zorders.domain.order_actions import (
     OrderCategory,
     OrderRequest,
@@ -102,6 +103,31 @@ def _common(body: m.OrderBody) -> OrderRequest:
         category=OrderCategory(body.category),
         description=body.description,
         reason_code=body.reason_code,
+        custom_fields=body.custom_fields,
+        line_items=tuple(_line_item(item) for item in body.order_line_items),
+    )
+
+
+def _line_item(body: m.OrderLineItemBody) -> LineItemDraft:
+    return LineItemDraft(
+        item_type=ItemType(body.item_type),
+        item_number=body.item_number,
+        item_name=body.item_name,
+        description=body.description,
+        quantity=body.quantity,
+        amount_per_unit=body.amount_per_unit,
+        list_price_per_unit=body.list_price_per_unit,
+        product_rate_plan_charge_id=body.product_rate_plan_charge_id,
+        transaction_start_date=body.transaction_start_date,
+        transaction_end_date=body.transaction_end_date,
+        bill_target_date=body.bill_target_date,
+        billing_rule=BillingRule(body.billing_rule),
+        item_category=ItemCategory(body.item_category),
+        owner_account_number=body.owner_account_number,
+        related_subscription_number=body.related_subscription_number,
+        currency=body.currency,
+        uom=body.uom,
+        purchase_order_number=body.purchase_order_number,
         custom_fields=body.custom_fields,
     )
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from zorders.domain.accounts import Account, Contact
+from zorders.domain.line_items import OrderLineItem
 from zorders.domain.orders import Order
 from zorders.domain.subscriptions import (
     RatePlan,
@@ -37,7 +38,7 @@ def order_json(order: Order) -> dict[str, Any]:
         "existingAccountNumber": order.account_number,
         "status": order.status.value,
         "customFields": order.custom_fields,
-        "orderLineItems": [],
+        "orderLineItems": [line_item_json(item) for item in order.line_items],
         "subscriptions": [
             {
                 "subscriptionNumber": s.subscription_number,
@@ -52,6 +53,36 @@ def order_json(order: Order) -> dict[str, Any]:
             }
             for s in order.subscriptions
         ],
+    }
+
+
+def line_item_json(item: OrderLineItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "itemNumber": item.item_number,
+        "itemType": item.item_type.value,
+        "itemState": item.item_state,
+        "itemCategory": item.item_category.value,
+        "itemName": item.item_name,
+        "description": item.description,
+        "quantity": item.quantity,
+        "amountPerUnit": item.amount_per_unit,
+        "listPricePerUnit": item.list_price_per_unit,
+        "amount": item.amount,
+        "amountWithoutTax": item.amount,
+        "listPrice": item.list_price,
+        "UOM": item.uom,
+        "productRatePlanChargeId": item.product_rate_plan_charge_id,
+        "transactionStartDate": _day(item.transaction_start_date),
+        "transactionEndDate": _day(item.transaction_end_date),
+        "billTargetDate": _day(item.bill_target_date),
+        "billingRule": item.billing_rule.value,
+        "ownerAccountNumber": item.owner_account_number,
+        "invoiceOwnerAccountNumber": item.invoice_owner_account_number,
+        "relatedSubscriptionNumber": item.related_subscription_number,
+        "currency": item.currency,
+        "purchaseOrderNumber": item.purchase_order_number,
+        "customFields": item.custom_fields,
     }
 
 

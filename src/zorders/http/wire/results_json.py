@@ -7,7 +7,7 @@ from typing import Any
 
 from zorders.domain.billing import ChargeMetrics, InvoiceItem
 from zorders.http.versions import ZuoraVersion
-from zorders.service.jobs import Job, JobStatus
+from zorders.service.jobs import Job, JobOutcome, JobStatus
 from zorders.service.results import (
     CreateOrderResult,
     PreviewInvoice,
@@ -52,39 +52,56 @@ def create_result_json(result: CreateOrderResult, version: ZuoraVersion) -> dict
         body["paymentStatus"] = result.payment_status
         if result.return_ids:
             body["paymentId"] = result.payment_id
+    if result.order_line_items:
+        # Zuora's samples show both keys without returnIds (facts §4, order basics tutorial).
+        body["orderLineItems"] = [
+            {"id": item.id, "itemNumber": item.item_number} for item in result.order_line_items
+        ]
     return body
 
 
-def _metric(regular: Decimal, discount: Decimal) -> dict[str, Any]:
-    # A new subscription's delta equals its value (nothing existed before).
+_NONE = Decimal(0)
+
+
+def _metric(
+    regular: Decimal, discount: Decimal, before: tuple[Decimal, Decimal] = (_NONE, _NONE)
+) -> dict[str, Any]:
+    # The delta is against the amended version; a new charge's equals its value.
     return {
         "regular": regular,
-        "regularDelta": regular,
+        "regularDelta": regular - before[0],
         "discount": discount,
-        "discountDelta": discount,
+        "discountDelta": discount - before[1],
     }
 
 
-def _charge_metrics_json(m: ChargeMetrics, new: bool) -> dict[str, Any]:
+def _charge_metrics_json(m: ChargeMetrics, new: bool, base: ChargeMetrics | None) -> dict[str, Any]:
     return {
-        "chargeNumber": None if new else m.charge_number,
+        "chargeNumber": None if new or not m.charge_number else m.charge_number,
         "productRatePlanChargeId": m.product_rate_plan_charge_id,
         "productRatePlanId": m.product_rate_plan_id,
         "originRatePlanId": None,
         "subscriptionRatePlanNumber": None,
         "isPending": False,
-        "cmrr": _metric(m.cmrr, m.cmrr_discount),
-        "tcv": _metric(m.tcv, m.tcv_discount),
-        "tcb": _metric(m.tcb, m.tcb_discount),
-        "tax": _metric(Decimal(0), Decimal(0)),
+        "cmrr": _metric(
+            m.cmrr, m.cmrr_discount, (base.cmrr, base.cmrr_discount) if base else (_NONE, _NONE)
+        ),
+        "tcv": _metric(
+            m.tcv, m.tcv_discount, (base.tcv, base.tcv_discount) if base else (_NONE, _NONE)
+        ),
+        "tcb": _metric(
+            m.tcb, m.tcb_discount, (base.tcb, base.tcb_discount) if base else (_NONE, _NONE)
+        ),
+        "tax": _metric(_NONE, _NONE),
     }
 
 
 def _subscription_metrics_json(s: SubscriptionMetrics) -> dict[str, Any]:
     new = s.subscription_number is None
+    before = {m.charge_number: m for m in s.base_charges or ()}
     return {
         "subscriptionNumber": s.subscription_number,
-        "charges": [_charge_metrics_json(m, new) for m in s.charges],
+        "charges": [_charge_metrics_json(m, new, before.get(m.charge_number)) for m in s.charges],
     }
 
 
@@ -130,7 +147,7 @@ def preview_result_json(result: PreviewOrderResult) -> dict[str, Any]:
     return body
 
 
-def job_json(job: Job, version: ZuoraVersion) -> dict[str, Any]:
+def job_json(job: Job | JobOutcome, version: ZuoraVersion) -> dict[str, Any]:
     """``GET /v1/async-jobs/{jobId}``: ``success`` is true whenever the job was found."""
     result: dict[str, Any] | None = None
     if job.status is JobStatus.COMPLETED and job.result is not None:

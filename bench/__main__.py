@@ -1,0 +1,189 @@
+"""``python -m bench [--quick]``: run every measurement, write JSON and PNG, print the table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from bench import chart, db, loadgen, poll, preview, queue, report
+from bench.procs import ROOT, Server, Worker
+from bench.run import FULL, QUICK, Run
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+console = Console(soft_wrap=True)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: seconds, for a smoke test"
+    )
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+        help="a PostgreSQL server's URL; the run makes (and drops) its own databases there",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    return parser.parse_args(argv)
+
+
+def _first_line(path: str, prefix: str) -> str:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(prefix):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _command(*argv: str) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if lines else "unknown"
+
+
+def machine(postgres_url: str | None) -> dict[str, Any]:
+    versions = {
+        name: metadata.version(name)
+        for name in ("zorders", "uvicorn", "fastapi", "starlette", "sqlalchemy", "psycopg")
+    }
+    versions["sqlite"] = sqlite3.sqlite_version
+    versions["python"] = platform.python_version()
+    versions["wrk"] = _command("wrk", "-v") if loadgen.available() else "not installed"
+    if postgres_url:
+        import psycopg
+
+        with psycopg.connect(postgres_url) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+            versions["postgresql"] = str(row[0]) if row else "unknown"
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": _first_line("/proc/cpuinfo", "model name"),
+        "memory": _first_line("/proc/meminfo", "MemTotal"),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "commit": _command("git", "-C", str(ROOT), "describe", "--always", "--dirty"),
+        "versions": versions,
+    }
+
+
+def memory(run: Run) -> dict[str, float]:
+    """Peak RSS by process; worker processes by database, the largest of each."""
+    peaks: dict[str, float] = {}
+    for proc in run.processes:
+        if proc.peak_rss is None:
+            continue
+        if isinstance(proc, Worker):
+            name = "zorders worker (" + proc.name.split("-")[1] + ", largest)"
+        elif isinstance(proc, Server):
+            name = f"zorders serve: {proc.name}"
+        else:
+            name = f"reference: {proc.name}"
+        peaks[name] = round(max(proc.peak_rss, peaks.get(name, 0.0)), 1)
+    return peaks
+
+
+def measure(run: Run, stamp: str) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    sizes = run.sizes
+    wrk = loadgen.available()
+    if not wrk:
+        run.notes.append("wrk is not installed: poll and accept-rate loads were skipped")
+    database = str(run.folder / "poll.db")
+    server = run.started(
+        Server("poll", database_url=f"sqlite:///{database}", workers=2, logs=run.logs, env={})
+    )
+    if wrk:
+        console.print("1. polling: zorders, bare FastAPI, raw-ASGI ceiling …")
+        results["poll"] = poll.measure(run, server, database)
+    console.print("2. submit → Completed, execution in-process, accepted/s …")
+    latency = queue.submit_to_completed(run, server, f"sqlite:///{database}")
+    server.stop()
+    submit: dict[str, Any] = {
+        "latency": latency,
+        "execution_ms": queue.execution_time(run.folder, sizes.exec_repeats),
+        "accepted": {},
+    }
+    if wrk:
+        sqlite_url = f"sqlite:///{run.folder / 'accept.db'}"
+        submit["accepted"]["sqlite"] = queue.accept_rate(run, sqlite_url, "accept-sqlite")
+        if run.postgres_url:
+            with db.postgres_database(run.postgres_url, f"zorders_bench_{stamp}_a") as url:
+                submit["accepted"]["postgresql"] = queue.accept_rate(run, url, "accept-postgresql")
+    results["submit"] = submit
+    console.print("3. worker processes …")
+    workers = {"sqlite": queue.workers(run, f"sqlite:///{run.folder / 'workers.db'}", "sqlite")}
+    if run.postgres_url:
+        with db.postgres_database(run.postgres_url, f"zorders_bench_{stamp}_w") as url:
+            workers["postgresql"] = queue.workers(run, url, "postgresql")
+    results["workers"] = workers
+    console.print("4. preview cost …")
+    results["preview"] = preview.measure(run)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    started = datetime.now(UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    postgres = None if args.no_postgres else args.postgres_url
+    if postgres and not db.postgres_reachable(postgres):
+        console.print(f"PostgreSQL not reachable at {postgres}: SQLite only")
+        postgres = None
+    folder = Path(tempfile.mkdtemp(prefix="zorders-bench-"))
+    run = Run(sizes=QUICK if args.quick else FULL, folder=folder, postgres_url=postgres)
+    results: dict[str, Any] = {
+        "meta": {
+            "started": started.isoformat(timespec="seconds"),
+            "mode": "quick" if args.quick else "full",
+            "machine": machine(postgres),
+            "sizes": asdict(run.sizes),
+        }
+    }
+    try:
+        results |= measure(run, stamp)
+    except BaseException:
+        run.stop_all()
+        console.print(f"[red]the run failed[/red]; logs are in {run.logs}")
+        raise
+    run.stop_all()
+    results["memory"] = memory(run)
+    results["meta"]["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 1)
+    results["meta"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["meta"]["notes"] = run.notes
+    results["targets"] = report.as_json(report.targets(results))
+    args.results.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=1) + "\n"
+    (args.results / f"{stamp}.json").write_text(text)
+    (args.results / "latest.json").write_text(text)
+    if chart.available():
+        chart.draw(results, args.results / "latest.png")
+    else:
+        console.print("matplotlib is not installed: no chart (pip install -e '.[bench]')")
+    report.print_tables(results, console)
+    console.print(f"results: {args.results / 'latest.json'}")
+    shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

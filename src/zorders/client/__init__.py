@@ -1,0 +1,1 @@
+"""An HTTP client for zorders or any Zuora tenant, and the CLI commands built on it."""

@@ -1,0 +1,84 @@
+"""Jobs as the zorders extension routes show them: summaries, and details with timings."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from zorders.http.versions import ZuoraVersion
+from zorders.http.wire.results_json import job_json
+from zorders.service.jobs import Job
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="milliseconds")
+
+
+def _ms(start: datetime | None, end: datetime | None) -> int | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds() * 1000)
+
+
+def plain(value: Any) -> Any:
+    """A frozen value as JSON-ready data, field by field (names as zorders parsed them)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value
+
+
+def job_summary_json(job: Job) -> dict[str, Any]:
+    return {
+        "jobId": job.id,
+        "jobType": job.kind.value,
+        "status": job.status.zuora,
+        "queueStatus": job.status.value,
+        "trackId": job.track_id,
+        "attempts": job.attempts,
+        "createdAt": _time(job.created_at),
+        "startedAt": _time(job.started_at),
+        "finishedAt": _time(job.finished_at),
+        "runMs": _ms(job.started_at, job.finished_at),
+        "errors": job.error,
+    }
+
+
+def job_detail_json(job: Job, version: ZuoraVersion) -> dict[str, Any]:
+    """The summary, the timings, the parsed request and the job as Zuora's poll shows it."""
+    polled = job_json(job, version)
+    result = polled["result"] or {}
+    subscriptions = [s["subscriptionNumber"] for s in result.get("subscriptions", [])] or list(
+        result.get("subscriptionNumbers", [])
+    )
+    links: dict[str, Any] = {"job": f"/v1/async-jobs/{job.id}"}
+    if result.get("orderNumber"):
+        links["order"] = f"/v1/orders/{result['orderNumber']}"
+    if result.get("accountNumber"):
+        links["account"] = f"/v1/accounts/{result['accountNumber']}"
+    if subscriptions:
+        links["subscriptions"] = [f"/v1/subscriptions/{n}" for n in subscriptions]
+    return {
+        **job_summary_json(job),
+        "idempotencyKey": job.idempotency_key,
+        "timings": {
+            "queuedMs": _ms(job.created_at, job.started_at),
+            "runMs": _ms(job.started_at, job.finished_at),
+            "totalMs": _ms(job.created_at, job.finished_at),
+        },
+        "request": plain(job.request),
+        "response": polled,
+        "links": links,
+    }

@@ -1,0 +1,32 @@
+"""The JobEvents port: what happened to jobs, for metrics (and anything else that listens)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class JobEvents(Protocol):
+    def job_submitted(self, kind: str) -> None:
+        """A job of ``kind`` (its Zuora ``jobType``) was committed."""
+        ...
+
+    def job_started(self, kind: str, waited_seconds: float) -> None:
+        """A worker claimed a job that had waited this long since its submission."""
+        ...
+
+    def job_finished(self, kind: str, outcome: str, seconds: float) -> None:
+        """A run ended: ``completed``, ``failed``, ``retried`` or ``lease_lost``."""
+        ...
+
+
+class NoJobEvents:
+    """Listens to nothing (tests and tools that need no metrics)."""
+
+    def job_submitted(self, kind: str) -> None:
+        pass
+
+    def job_started(self, kind: str, waited_seconds: float) -> None:
+        pass
+
+    def job_finished(self, kind: str, outcome: str, seconds: float) -> None:
+        pass
