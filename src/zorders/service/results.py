@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from zorders.domain.billing import ChargeMetrics, InvoiceItem
+from zorders.service.order_delta import OrderDeltaMetrics
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -66,3 +67,5 @@ class PreviewOrderResult:
     invoices: tuple[PreviewInvoice, ...] | None
     #: Charge types left out of the amounts (usage is never previewed, as in Zuora).
     not_previewed: tuple[str, ...] = ()
+    credit_memos: tuple[PreviewInvoice, ...] | None = None
+    order_delta_metrics: OrderDeltaMetrics | None = None

@@ -8,6 +8,7 @@ from typing import Any
 from zorders.domain.billing import ChargeMetrics, InvoiceItem
 from zorders.http.versions import ZuoraVersion
 from zorders.service.jobs import Job, JobOutcome, JobStatus
+from zorders.service.order_delta import OrderDelta, OrderDeltaMetrics
 from zorders.service.results import (
     CreateOrderResult,
     PreviewInvoice,
@@ -125,13 +126,40 @@ def _item_json(item: InvoiceItem) -> dict[str, Any]:
     }
 
 
-def _invoice_json(invoice: PreviewInvoice) -> dict[str, Any]:
+def _invoice_json(invoice: PreviewInvoice, items_key: str = "invoiceItems") -> dict[str, Any]:
     return {
         "amount": invoice.amount,
         "amountWithoutTax": invoice.amount,
         "taxAmount": Decimal(0),
         "targetDate": invoice.target_date.isoformat(),
-        "invoiceItems": [_item_json(i) for i in invoice.items],
+        items_key: [_item_json(i) for i in invoice.items],
+    }
+
+
+def _delta_json(delta: OrderDelta) -> dict[str, Any]:
+    return {
+        "subscriptionNumber": delta.subscription_number,
+        "chargeNumber": delta.charge_number,
+        "productRatePlanChargeId": delta.product_rate_plan_charge_id,
+        "ratePlanChargeId": delta.rate_plan_charge_id,
+        "orderActionId": None,
+        "orderActionSequence": delta.order_action_sequence,
+        "orderActionType": delta.order_action_type,
+        "orderLineItemNumber": None,
+        "startDate": delta.start_date.isoformat() if delta.start_date else None,
+        "endDate": delta.end_date.isoformat() if delta.end_date else None,
+        "currency": delta.currency,
+        "grossAmount": delta.gross_amount,
+        "netAmount": delta.net_amount,
+    }
+
+
+def _order_delta_json(deltas: OrderDeltaMetrics) -> dict[str, Any]:
+    return {
+        "orderDeltaMrr": [_delta_json(d) for d in deltas.mrr],
+        "orderDeltaTcv": [_delta_json(d) for d in deltas.tcv],
+        "orderDeltaTcb": [_delta_json(d) for d in deltas.tcb],
+        "orderDeltaQty": [_delta_json(d) for d in deltas.qty],
     }
 
 
@@ -141,6 +169,10 @@ def preview_result_json(result: PreviewOrderResult) -> dict[str, Any]:
         body["chargeMetrics"] = [_subscription_metrics_json(s) for s in result.charge_metrics]
     if result.invoices is not None:
         body["invoices"] = [_invoice_json(i) for i in result.invoices]
+    if result.credit_memos is not None:
+        body["creditMemos"] = [_invoice_json(c, "creditMemoItems") for c in result.credit_memos]
+    if result.order_delta_metrics is not None:
+        body["orderDeltaMetrics"] = _order_delta_json(result.order_delta_metrics)
     if result.not_previewed:
         # Zuora cannot preview usage either; zorders says so instead of inventing amounts.
         body["notPreviewedChargeTypes"] = list(result.not_previewed)
