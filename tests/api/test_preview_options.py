@@ -126,3 +126,16 @@ def test_async_preview_equals_sync_preview(client: ApiClient, types: tuple[str, 
     result = dict(job["result"])
     assert result.pop("jobType") == "AsyncPreviewOrder"
     assert result == sync.json()["previewResult"] | {"success": True}
+
+
+def test_evergreen_with_number_of_periods(client: ApiClient) -> None:
+    body = preview(
+        create_subscription(FLAT, term={"termType": "EVERGREEN"}), thru="NumberOfPeriods"
+    )
+    body["previewOptions"]["previewNumberOfPeriods"] = 2
+    job = client.submit_and_run("/v1/async/orders/preview", body)
+    assert job["status"] == "Completed", job
+    # Jan 15–31: 17/31 × 100 = 54.84, then February: 154.84 over two periods.
+    assert job["result"]["invoices"][0]["amount"] == 154.84
+    [charge] = job["result"]["chargeMetrics"][0]["charges"]
+    assert charge["tcb"]["regular"] == 154.84

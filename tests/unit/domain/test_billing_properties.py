@@ -10,6 +10,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.unit.domain import billing_builders as builders
 from zorders.domain import pricing
 from zorders.domain.billing import (
     BillingRules,
@@ -20,25 +21,14 @@ from zorders.domain.billing import (
     service_periods,
 )
 from zorders.domain.catalog import (
-    BillCycleType,
     BillingPeriod,
     BillingTiming,
-    ChargeModel,
-    ChargeType,
-    EndDateCondition,
-    ListPriceBase,
-    TriggerEvent,
 )
-from zorders.domain.dates import PeriodType, add_months
+from zorders.domain.dates import add_months
 from zorders.domain.money import round_money
 from zorders.domain.subscriptions import (
-    RatePlan,
     RatePlanCharge,
     Subscription,
-    SubscriptionStatus,
-    TermLength,
-    Terms,
-    TermType,
 )
 
 D = Decimal
@@ -55,68 +45,19 @@ def charge(
     timing: BillingTiming,
     price: Decimal,
 ) -> RatePlanCharge:
-    return RatePlanCharge(
-        id=f"rpc-{number}",
-        number=f"C-{number:08d}",
-        product_rate_plan_charge_id=f"prpc-{number}",
-        name=f"Charge {number}",
-        description="",
-        type=ChargeType.RECURRING,
-        model=ChargeModel.FLAT_FEE,
-        currency="USD",
-        price=price,
-        quantity=None,
-        tiers=(),
-        uom=None,
-        billing_period=period,
-        specific_billing_period=None,
-        billing_timing=timing,
-        bill_cycle_type=BillCycleType.DEFAULT_FROM_CUSTOMER,
-        bill_cycle_day=None,
-        list_price_base=ListPriceBase.PER_BILLING_PERIOD,
-        trigger_event=TriggerEvent.CONTRACT_EFFECTIVE,
-        end_date_condition=EndDateCondition.SUBSCRIPTION_END,
-        up_to_periods=None,
-        specific_end_date=None,
+    return builders.charge(
+        number,
         effective_start_date=start,
         effective_end_date=end,
+        billing_period=period,
+        billing_timing=timing,
+        price=price,
     )
 
 
 def subscription(charges: tuple[RatePlanCharge, ...], *, start: date, end: date) -> Subscription:
-    plan = RatePlan(
-        id="rp-1",
-        product_id="p-1",
-        product_name="Product",
-        product_sku="SKU-1",
-        product_rate_plan_id="prp-1",
-        product_rate_plan_number="PRP-1",
-        name="Plan",
-        charges=charges,
-    )
-    return Subscription(
-        id="sub-1",
-        number="A-S00000001",
-        version=1,
-        account_id="acc-1",
-        account_number="A00000001",
-        invoice_owner_account_id="acc-1",
-        invoice_owner_account_number="A00000001",
-        status=SubscriptionStatus.ACTIVE,
-        terms=Terms(
-            term_type=TermType.TERMED,
-            initial_term=TermLength(period=12, period_type=PeriodType.MONTH),
-        ),
-        currency="USD",
-        contract_effective_date=start,
-        service_activation_date=None,
-        customer_acceptance_date=None,
-        subscription_start_date=start,
-        term_start_date=start,
-        term_end_date=end,
-        rate_plans=(plan,),
-        order_number="O-00000001",
-    )
+    assert start == min(c.effective_start_date for c in charges)  # type: ignore[type-var]
+    return builders.subscription(*charges, term_end=end)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from tests.unit.domain import billing_builders as builders
 from zorders.domain import pricing
 from zorders.domain.catalog import (
-    BillCycleType,
     BillingPeriod,
-    BillingTiming,
     ChargeModel,
     ChargeType,
-    EndDateCondition,
     ListPriceBase,
     PriceFormat,
     Tier,
-    TriggerEvent,
 )
 from zorders.domain.errors import InvalidValue
 from zorders.domain.subscriptions import RatePlanCharge
@@ -28,34 +24,7 @@ D = Decimal
 
 def charge(**overrides: object) -> RatePlanCharge:
     """A $100 monthly flat fee, changed by ``overrides``."""
-    fields: dict[str, object] = {
-        "id": "rpc-1",
-        "number": "C-00000001",
-        "product_rate_plan_charge_id": "prpc-1",
-        "name": "Fee",
-        "description": "",
-        "type": ChargeType.RECURRING,
-        "model": ChargeModel.FLAT_FEE,
-        "currency": "USD",
-        "price": D(100),
-        "quantity": None,
-        "tiers": (),
-        "uom": None,
-        "billing_period": BillingPeriod.MONTH,
-        "specific_billing_period": None,
-        "billing_timing": BillingTiming.IN_ADVANCE,
-        "bill_cycle_type": BillCycleType.DEFAULT_FROM_CUSTOMER,
-        "bill_cycle_day": None,
-        "list_price_base": ListPriceBase.PER_BILLING_PERIOD,
-        "trigger_event": TriggerEvent.CONTRACT_EFFECTIVE,
-        "end_date_condition": EndDateCondition.SUBSCRIPTION_END,
-        "up_to_periods": None,
-        "specific_end_date": None,
-        "effective_start_date": date(2027, 1, 1),
-        "effective_end_date": date(2028, 1, 1),
-    }
-    fields.update(overrides)
-    return RatePlanCharge(**fields)  # type: ignore[arg-type]
+    return builders.charge(**overrides)
 
 
 def tier(n: int, start: str, end: str | None, price: str, fmt: str = "PerUnit") -> Tier:
