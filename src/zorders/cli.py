@@ -16,6 +16,7 @@ from rich.markup import escape
 from zorders.bootstrap import build, ensure_demo, serve_app
 from zorders.client import commands as client_commands
 from zorders.config import Settings, settings_from_env
+from zorders.domain.periods import BillingRules, LongPeriodProration, MonthProration
 from zorders.observability.logs import FORMATS as LOG_FORMATS
 from zorders.observability.logs import configure_logging
 from zorders.service.demo import add_demo_catalog
@@ -154,6 +155,31 @@ def tenants_create(
     demo_catalog: Annotated[
         bool, typer.Option("--demo-catalog", help="Give the tenant the demo catalog too.")
     ] = False,
+    bill_partial_month: Annotated[
+        bool,
+        typer.Option(
+            "--bill-partial-month/--no-bill-partial-month",
+            help="Billing rule: bill recurring charges for partial months.",
+        ),
+    ] = True,
+    month_proration: Annotated[
+        MonthProration,
+        typer.Option(case_sensitive=False, help="Billing rule: how a partial month is prorated."),
+    ] = MonthProration.ACTUAL_DAYS,
+    prorate_long_periods: Annotated[
+        bool,
+        typer.Option(
+            "--prorate-long-periods/--no-prorate-long-periods",
+            help="Billing rule: prorate partial quarters, half-years and years.",
+        ),
+    ] = True,
+    long_period_proration: Annotated[
+        LongPeriodProration,
+        typer.Option(
+            case_sensitive=False,
+            help="Billing rule: prorate long periods by month first or by day.",
+        ),
+    ] = LongPeriodProration.BY_MONTH_FIRST,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line.")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -177,6 +203,12 @@ def tenants_create(
                     async_create_status=async_create_status,
                     zuora_version=zuora_version,
                     orders_enabled=orders_enabled,
+                    billing=BillingRules(
+                        bill_partial_month=bill_partial_month,
+                        month_proration=month_proration,
+                        prorate_partial_long_periods=prorate_long_periods,
+                        long_period_proration=long_period_proration,
+                    ),
                 ),
                 clock=runtime.clock,
                 ids=runtime.ids,

@@ -30,6 +30,7 @@ def run_billing(
     invoice_date: date,
     exclude: frozenset[ChargeType],
     collect: bool,
+    rules: BillingRules,
     numbering: Numbering,
     created_at: str,
 ) -> BillingRun:
@@ -42,7 +43,7 @@ def run_billing(
             subscription,
             account_bill_cycle_day=account.bill_cycle_day,
             target_date=target_date,
-            rules=BillingRules(),
+            rules=rules,
             # Usage is billed from usage records, which zorders does not take yet.
             exclude=exclude | {ChargeType.USAGE},
             billed_through=billed,

@@ -19,6 +19,7 @@ from zorders.service.results import (
     PreviewOrderResult,
     SubscriptionOutcome,
 )
+from zorders.service.tenants import billing_rules
 from zorders.types import JobId, TenantId
 
 #: Zuora's documented size limits per call (facts §2 "Size limits").
@@ -131,6 +132,7 @@ def create_order(
             invoice_date=request.processing.document_date or today,
             exclude=frozenset(request.processing.charge_types_to_exclude),
             collect=request.processing.collect_payment,
+            rules=billing_rules(uow, tenant_id),
             numbering=numbering,
             created_at=created_at,
         )

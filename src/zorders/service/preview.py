@@ -21,6 +21,7 @@ from zorders.service.order_delta import OrderDeltaMetrics, subscription_deltas
 from zorders.service.ports import Clock, IdFactory, UnitOfWork
 from zorders.service.preview_delta import delta_items, per_charge
 from zorders.service.results import PreviewInvoice, PreviewOrderResult, SubscriptionMetrics
+from zorders.service.tenants import billing_rules
 from zorders.types import TenantId
 
 _SUPPORTED_TYPES = frozenset(
@@ -53,7 +54,7 @@ def preview_order(
         today=now.date(),
         account_override=_preview_account(request),
     )
-    rules = BillingRules()
+    rules = billing_rules(uow, tenant_id)
     exclude = frozenset(options.charge_types_to_exclude) | {ChargeType.USAGE}
     bcd = outcome.account.bill_cycle_day
     metrics: list[SubscriptionMetrics] = []

@@ -16,6 +16,7 @@ from zorders.domain.orders import Order
 from zorders.domain.subscriptions import RatePlanChange, RatePlanCharge, Subscription
 from zorders.service.jobs import Job, JobOutcome
 from zorders.service.ports import CatalogRepository, Store
+from zorders.service.tenants import billing_rules
 from zorders.types import JobId, TenantId
 
 
@@ -72,6 +73,7 @@ def subscription_view(
     is_latest: bool,
     account: Account | None,
     invoice_owner: Account | None = None,
+    rules: BillingRules,
 ) -> SubscriptionView:
     thru = subscription.term_end_date or add_months(
         subscription.term_start_date, EVERGREEN_TCV_MONTHS
@@ -81,7 +83,7 @@ def subscription_view(
         subscription,
         account_bill_cycle_day=payer.bill_cycle_day if payer else 0,
         thru_date=thru,
-        rules=BillingRules(),
+        rules=rules,
     )
     # charge_metrics lists the charges in subscription order, segments included.
     by_charge = {charge.id: m for charge, m in zip(subscription.charges, metrics, strict=True)}
@@ -187,10 +189,15 @@ class Queries:
                 if found and found.invoice_owner_account_id != found.account_id
                 else account
             )
+            rules = billing_rules(uow, tenant_id)
         if found is None or latest is None:
             raise NotFound(f"Subscription {key} does not exist.", resource=Resource.SUBSCRIPTION)
         return subscription_view(
-            found, is_latest=found.version == latest.version, account=account, invoice_owner=payer
+            found,
+            is_latest=found.version == latest.version,
+            account=account,
+            invoice_owner=payer,
+            rules=rules,
         )
 
     def account(self, tenant_id: TenantId, key: str) -> Account:
@@ -222,16 +229,6 @@ class Queries:
                 products=tuple((p, self._plans(catalog, p.id)) for p in rows[:page_size]),
                 has_more=len(rows) > page_size,
             )
-
-    def product_rate_plans(
-        self, tenant_id: TenantId, product_key: str
-    ) -> tuple[PlanWithCharges, ...]:
-        with self._store.begin(write=False) as uow:
-            catalog = uow.tenant(tenant_id).catalog
-            product = catalog.product(product_key)
-            if product is None:
-                raise NotFound(f"Product {product_key} does not exist.", resource=Resource.CATALOG)
-            return self._plans(catalog, product.id)
 
     @staticmethod
     def _plans(catalog: CatalogRepository, product_id: str) -> tuple[PlanWithCharges, ...]:

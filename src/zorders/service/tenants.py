@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from zorders.domain.periods import BillingRules
 from zorders.types import TenantId
+
+if TYPE_CHECKING:  # ports import this module's Tenant
+    from zorders.service.ports import UnitOfWork
 
 #: Zuora's latest minor version; a tenant's default unless configured otherwise.
 DEFAULT_ZUORA_VERSION = "2025-08-12"
@@ -23,6 +28,14 @@ class TenantSettings:
     rate_limit_per_minute: int | None = None
     concurrency_limit: int | None = None
     high_volume_concurrency_limit: int | None = None
+    #: Zuora's "Define Billing Rules" proration settings, with Zuora's defaults.
+    billing: BillingRules = field(default_factory=BillingRules)
+
+
+def billing_rules(uow: UnitOfWork, tenant_id: TenantId) -> BillingRules:
+    """The tenant's proration rules (Zuora's defaults for a tenant that is gone)."""
+    tenant = uow.tenants.get(tenant_id)
+    return tenant.settings.billing if tenant is not None else BillingRules()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
