@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -65,10 +66,27 @@ def postgres_url(postgres_template: str) -> Iterator[str]:
 _DATABASES = itertools.count()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file; each test starts from a copy (migrating every time is slow)."""
+    from zorders.store.migrate import upgrade
+    from zorders.store.sql import make_engine
+
+    path = tmp_path_factory.mktemp("template") / "zorders.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Each store the product supports; the PostgreSQL tier needs a server."""
     if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, tmp_path / "zorders.db")
         return f"sqlite:///{tmp_path / 'zorders.db'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
