@@ -39,6 +39,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="a PostgreSQL server's URL; the run makes (and drops) its own databases there",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="print a run's tables as Markdown (docs/performance.md) and exit",
+    )
     return parser.parse_args(argv)
 
 
@@ -108,16 +114,27 @@ def measure(run: Run, stamp: str) -> dict[str, Any]:
     wrk = loadgen.available()
     if not wrk:
         run.notes.append("wrk is not installed: poll and accept-rate loads were skipped")
-    database = str(run.folder / "poll.db")
-    server = run.started(
-        Server("poll", database_url=f"sqlite:///{database}", workers=2, logs=run.logs, env={})
-    )
-    if wrk:
-        console.print("1. polling: zorders, bare FastAPI, raw-ASGI ceiling …")
-        results["poll"] = poll.measure(run, server, database)
-    console.print("2. submit → Completed, execution in-process, accepted/s …")
-    latency = queue.submit_to_completed(run, server, f"sqlite:///{database}")
-    server.stop()
+    results["poll"] = {}
+    latency: dict[str, Any] = {}
+    for processes in sizes.poll_processes:
+        database = str(run.folder / f"poll-{processes}.db")
+        server = run.started(
+            Server(
+                f"poll-p{processes}",
+                database_url=f"sqlite:///{database}",
+                workers=2,
+                logs=run.logs,
+                env={},
+                processes=processes,
+            )
+        )
+        if wrk:
+            console.print(f"1. polling, {processes} process(es): zorders, bare, ceiling …")
+            results["poll"][str(processes)] = poll.measure(run, server, database)
+        if processes == 1:
+            console.print("2. submit → Completed, execution in-process, accepted/s …")
+            latency = queue.submit_to_completed(run, server, f"sqlite:///{database}")
+        server.stop()
     submit: dict[str, Any] = {
         "latency": latency,
         "execution_ms": queue.execution_time(run.folder, sizes.exec_repeats),
@@ -143,6 +160,9 @@ def measure(run: Run, stamp: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    if args.markdown:
+        print(report.markdown(json.loads(args.markdown.read_text())))
+        return 0
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     postgres = None if args.no_postgres else args.postgres_url

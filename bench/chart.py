@@ -22,19 +22,20 @@ def draw(results: dict[str, Any], path: Path) -> None:
 
     fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), dpi=72)
     fig.suptitle(f"zorders benchmark  {results['meta']['started']}", fontsize=11)
-    poll = results.get("poll")
-    if poll:
-        servers = list(poll["servers"])
-        conns = list(poll["servers"][servers[0]])
+    polls = results.get("poll") or {}
+    if polls:
+        # One group of bars per (processes, connections); one bar per server.
+        groups = [(p, c) for p, poll in polls.items() for c in poll["servers"]["zorders"]]
+        servers = list(next(iter(polls.values()))["servers"])
         width = 0.8 / len(servers)
         for n, name in enumerate(servers):
-            xs = [i + n * width for i in range(len(conns))]
-            rps = [poll["servers"][name][c]["rps"] for c in conns]
-            p99 = [poll["servers"][name][c]["p99_ms"] for c in conns]
-            axes[0][0].bar(xs, rps, width, label=name)
-            axes[0][1].bar(xs, p99, width, label=name)
+            xs = [i + n * width for i in range(len(groups))]
+            rows = [polls[p]["servers"][name][c] for p, c in groups]
+            axes[0][0].bar(xs, [row["rps"] for row in rows], width, label=name)
+            axes[0][1].bar(xs, [row["p99_ms"] for row in rows], width, label=name)
+        labels = [f"{c} conns\n{p} proc" for p, c in groups]
         for ax, title in ((axes[0][0], "poll req/s"), (axes[0][1], "poll p99 ms")):
-            ax.set_xticks([i + width for i in range(len(conns))], [f"{c} conns" for c in conns])
+            ax.set_xticks([i + width for i in range(len(groups))], labels, fontsize=8)
             ax.set_title(title, fontsize=10)
             ax.legend(fontsize=8)
     workers = results.get("workers", {})

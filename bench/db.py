@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -46,9 +47,9 @@ def postgres_reachable(admin_url: str) -> bool:
         return False
 
 
-def runtime_for(database_url: str) -> tuple[Runtime, TenantId]:
+def runtime_for(database_url: str, **settings: Any) -> tuple[Runtime, TenantId]:
     """Migrated, with the demo tenant and catalog (as ``zorders serve`` makes them)."""
-    runtime = build(Settings(database_url=database_url, workers=0))
+    runtime = build(Settings(database_url=database_url, workers=0, **settings))
     return runtime, ensure_demo(runtime).id
 
 

@@ -2,8 +2,8 @@
 
 Three servers poll one completed job on one SQLite file: ``zorders serve`` (auth, every
 header, limits, middleware), ``bare`` (FastAPI, one async route, no middleware) and
-``ceiling`` (raw ASGI). Rounds interleave the servers, rotating their order, and each
-figure is the median over rounds.
+``ceiling`` (raw ASGI), all with the same number of uvicorn processes. Rounds interleave
+the servers, rotating their order, and each figure is the median over rounds.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def completed_job(server: Server, timeout: float = 60) -> str:
 
 
 def measure(run: Run, server: Server, database: str) -> dict[str, Any]:
-    """Poll load on ``server`` (a SQLite ``zorders serve``) and on the two references."""
+    """Poll load on ``server`` (a SQLite ``zorders serve``) and on the two references,
+    started with as many processes as it has."""
     sizes = run.sizes
     job_id = completed_job(server)
     with sqlite3.connect(database) as conn:
@@ -44,7 +45,14 @@ def measure(run: Run, server: Server, database: str) -> dict[str, Any]:
     path = f"/v1/async-jobs/{job_id}"
     refs = {
         kind: run.started(
-            RefApp(kind, database=database, tenant_id=tenant_id, probe_path=path, logs=run.logs)
+            RefApp(
+                kind,
+                database=database,
+                tenant_id=tenant_id,
+                probe_path=path,
+                logs=run.logs,
+                processes=server.processes,
+            )
         )
         for kind in ("bare", "ceiling")
     }
@@ -88,6 +96,7 @@ def measure(run: Run, server: Server, database: str) -> dict[str, Any]:
         for c in sizes.connections
     }
     return {
+        "processes": server.processes,
         "body_bytes": {name: len(body) for name, body in raw.items()},
         "same_json": same,
         "rounds": sizes.poll_rounds,

@@ -52,6 +52,51 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> tuple[int, int]:
+    """(busy, total) jiffies of every core since boot, from /proc/stat."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return (0, 0)
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return (sum(values) - idle, sum(values))
+
+
+def machine_busy(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of all cores' time spent busy between two readings (anyone's work)."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total else 0.0
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a server's worker processes)."""
+    found = [pid]
+    for tid in _listdir(f"/proc/{pid}/task"):
+        try:
+            children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += process_tree(int(child))
+    return found
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
 class Proc:
     """A child process with its output in a log file; stopped with SIGTERM, then SIGKILL."""
 
@@ -76,10 +121,11 @@ class Proc:
             raise RuntimeError(f"{self.name} exited:\n{self.log()[-3000:]}")
 
     def note_rss(self) -> float | None:
-        """Read the peak RSS while the process is alive (it is gone once it has exited)."""
-        rss = peak_rss_mb(self.pid)
-        if rss is not None:
-            self.peak_rss = max(rss, self.peak_rss or 0.0)
+        """Read the peak RSS while the process is alive (it is gone once it has exited):
+        the largest of its process tree (with ``--processes N``, one of the N)."""
+        peaks = [rss for pid in process_tree(self.pid) if (rss := peak_rss_mb(pid)) is not None]
+        if peaks:
+            self.peak_rss = max(*peaks, self.peak_rss or 0.0)
         return self.peak_rss
 
     def stop(self, timeout: float = 20.0) -> None:
@@ -98,12 +144,21 @@ class Server(Proc):
     """``zorders serve`` on a free port, ready once it issues a token."""
 
     def __init__(
-        self, name: str, *, database_url: str, workers: int, logs: Path, env: dict[str, str]
+        self,
+        name: str,
+        *,
+        database_url: str,
+        workers: int,
+        logs: Path,
+        env: dict[str, str],
+        processes: int = 1,
     ) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self.processes = processes
         argv = [sys.executable, "-m", "zorders", "serve", "--port", str(self.port)]
         argv += ["--database-url", database_url, "--workers", str(workers)]
+        argv += ["--processes", str(processes)]
         super().__init__(name, argv, env=zorders_env(**UNLIMITED, **env), logs=logs)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -160,13 +215,20 @@ class RefApp(Proc):
     """A reference app of ``bench.refapps`` under uvicorn, as ``zorders serve`` runs."""
 
     def __init__(
-        self, kind: str, *, database: str, tenant_id: str, probe_path: str, logs: Path
+        self,
+        kind: str,
+        *,
+        database: str,
+        tenant_id: str,
+        probe_path: str,
+        logs: Path,
+        processes: int = 1,
     ) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         argv = [sys.executable, "-m", "bench.refapps", kind, "--port", str(self.port)]
-        argv += ["--database", database, "--tenant", tenant_id]
-        super().__init__(kind, argv, env=zorders_env(), logs=logs)
+        argv += ["--database", database, "--tenant", tenant_id, "--processes", str(processes)]
+        super().__init__(f"{kind}-p{processes}", argv, env=zorders_env(), logs=logs)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             self.check_alive()

@@ -18,7 +18,8 @@ from typing import Any
 import orjson
 
 from bench import db, loadgen
-from bench.procs import Server, Worker
+from bench.procs import Server, Worker, cpu_seconds, machine_busy, machine_cpu
+from bench.rawhttp import RawClient
 from bench.run import Run
 from bench.stats import median, percentile
 from bench.workload import create_body, create_request
@@ -59,16 +60,20 @@ def execution_time(folder: Path, repeats: int) -> dict[str, float]:
 
 
 def submit_to_completed(run: Run, server: Server, database_url: str) -> dict[str, Any]:
-    """One order at a time: POST, then poll every millisecond until Completed."""
+    """One order at a time: POST, then poll every half millisecond until it is done."""
     body = create_body()
     seen: list[float] = []
     job_ids = []
-    with server.client() as client:
+    headers = {"Authorization": f"Bearer {server.token}"}
+    with RawClient("127.0.0.1", server.port, headers=headers) as client:
         for _ in range(run.sizes.latency_orders):
             started = time.perf_counter()
-            job_id = client.post("/v1/async/orders", json=body).json()["jobId"]
-            while client.get(f"/v1/async-jobs/{job_id}").json()["status"] == "Processing":
-                time.sleep(0.001)
+            status, answer = client.post("/v1/async/orders", body)
+            if status != 200:
+                raise RuntimeError(f"submit answered {status}: {answer}")
+            job_id = answer["jobId"]
+            while client.get(f"/v1/async-jobs/{job_id}")[1]["status"] == "Processing":
+                time.sleep(0.0005)
             seen.append((time.perf_counter() - started) * 1000)
             job_ids.append(job_id)
             time.sleep(0.02)
@@ -85,46 +90,74 @@ def submit_to_completed(run: Run, server: Server, database_url: str) -> dict[str
 
 
 def workers(run: Run, database_url: str, dialect: str) -> dict[str, Any]:
-    """Orders/s of 1, 2, 4 worker processes; then claim latency at light load."""
+    """Orders/s of 1, 2, 4 worker processes, in alternating repetitions (the median of
+    each count); then claim latency at light load."""
     runtime, tenant_id = db.runtime_for(database_url)
     request = create_request(create_body())
     # Worker processes share no in-process wake-up with this one: on SQLite they find
     # new jobs by their poll, so poll often here (PostgreSQL wakes them by NOTIFY).
     env = {"ZORDERS_POLL_INTERVAL": "0.05"}
-    rates: dict[str, Any] = {}
-    for count in run.sizes.worker_counts:
-        procs = [
-            run.started(
-                Worker(
-                    f"worker-{dialect}-{count}-{n}",
-                    database_url=database_url,
-                    concurrency=1,
-                    logs=run.logs,
-                    env=env,
-                )
+    runs: dict[int, list[dict[str, Any]]] = {count: [] for count in run.sizes.worker_counts}
+    for repetition in range(run.sizes.worker_repeats):
+        for count in run.sizes.worker_counts:
+            name = f"worker-{dialect}-{count}-{repetition}"
+            runs[count].append(
+                _drain(run, runtime, tenant_id, request, database_url, name, count, env)
             )
-            for n in range(count)
-        ]
-        for proc in procs:
-            proc.wait_ready()
-        job_ids = db.submit_batch(runtime, tenant_id, request, run.sizes.worker_jobs)
-        db.wait_finished(runtime, job_ids, timeout=600)
-        for proc in procs:
-            proc.stop()
-        timings = db.timings(runtime, job_ids)
-        span = max(t.finished_at for t in timings) - min(t.started_at for t in timings)
+    rates: dict[str, Any] = {}
+    for count, results in runs.items():
         rates[str(count)] = {
-            "jobs": len(job_ids),
-            "failed": sum(t.status != "completed" for t in timings),
-            "seconds": round(span.total_seconds(), 3),
-            "orders_per_s": round(len(job_ids) / span.total_seconds(), 1),
+            "jobs": sum(r["jobs"] for r in results),
+            "failed": sum(r["failed"] for r in results),
+            "orders_per_s": round(median([r["orders_per_s"] for r in results]), 1),
+            "runs": [r["orders_per_s"] for r in results],
+            "worker_cpu_ms_per_order": round(median([r["cpu_ms"] for r in results]), 3),
+            "machine_busy": round(median([r["busy"] for r in results]), 3),
         }
     first = rates[str(run.sizes.worker_counts[0])]["orders_per_s"]
     for entry in rates.values():
         entry["speedup"] = round(entry["orders_per_s"] / first, 3)
     claim = claim_latency(run, runtime, tenant_id, database_url, dialect, env)
     runtime.close()
-    return {"by_workers": rates, "claim_ms": claim}
+    return {"by_workers": rates, "claim_ms": claim, "poll_interval_s": 0.05}
+
+
+def _drain(
+    run: Run,
+    runtime: Any,
+    tenant_id: Any,
+    request: Any,
+    database_url: str,
+    name: str,
+    count: int,
+    env: dict[str, str],
+) -> dict[str, Any]:
+    """``count`` worker processes, ready, then a batch committed at once; drained."""
+    procs = [
+        run.started(
+            Worker(f"{name}-{n}", database_url=database_url, concurrency=1, logs=run.logs, env=env)
+        )
+        for n in range(count)
+    ]
+    for proc in procs:
+        proc.wait_ready()
+    cpu_before = sum(cpu_seconds(p.pid) for p in procs)
+    machine_before = machine_cpu()
+    job_ids = db.submit_batch(runtime, tenant_id, request, run.sizes.worker_jobs)
+    db.wait_finished(runtime, job_ids, timeout=600)
+    cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu_before
+    busy = machine_busy(machine_before, machine_cpu())
+    for proc in procs:
+        proc.stop()
+    timings = db.timings(runtime, job_ids)
+    span = max(t.finished_at for t in timings) - min(t.started_at for t in timings)
+    return {
+        "jobs": len(job_ids),
+        "failed": sum(t.status != "completed" for t in timings),
+        "orders_per_s": len(job_ids) / span.total_seconds(),
+        "cpu_ms": cpu * 1000 / len(job_ids),
+        "busy": busy,
+    }
 
 
 def claim_latency(

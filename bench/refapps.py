@@ -7,12 +7,14 @@
   the framework's cost without auth, headers, limits or middleware.
 
 Neither checks a token: they poll a fixed tenant's jobs. ``python -m bench.refapps KIND
---port P --database FILE --tenant ID``.
+--port P --database FILE --tenant ID [--processes N]``: N uvicorn processes share the
+port, as ``zorders serve --processes N`` runs them.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -117,6 +119,18 @@ def bare_app(lookup: JobLookup) -> Any:
     return app
 
 
+def _lookup() -> JobLookup:
+    return JobLookup(os.environ["BENCH_REF_DATABASE"], os.environ["BENCH_REF_TENANT"])
+
+
+def ceiling_from_env() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    return ceiling_app(_lookup())
+
+
+def bare_from_env() -> Any:
+    return bare_app(_lookup())
+
+
 def main() -> None:
     import uvicorn
 
@@ -125,11 +139,20 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--database", required=True, help="the SQLite file")
     parser.add_argument("--tenant", required=True, help="whose jobs are polled")
+    parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args()
-    lookup = JobLookup(args.database, args.tenant)
-    app = ceiling_app(lookup) if args.kind == "ceiling" else bare_app(lookup)
+    os.environ["BENCH_REF_DATABASE"] = args.database
+    os.environ["BENCH_REF_TENANT"] = args.tenant
     # The options ``zorders serve`` passes (cli.serve), at the log level the bench runs it.
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        f"bench.refapps:{args.kind}_from_env",
+        factory=True,
+        workers=args.processes if args.processes > 1 else None,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

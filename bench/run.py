@@ -18,10 +18,13 @@ class Sizes:
     poll_seconds: int
     poll_rounds: int
     connections: tuple[int, ...]
+    #: Server processes (``zorders serve --processes``), the references likewise.
+    poll_processes: tuple[int, ...]
     accept_seconds: int
     latency_orders: int
     exec_repeats: int
     worker_counts: tuple[int, ...]
+    worker_repeats: int
     worker_jobs: int
     claim_jobs: int
     preview_periods: tuple[int, ...]
@@ -33,11 +36,13 @@ FULL = Sizes(
     poll_seconds=4,
     poll_rounds=3,
     connections=(1, 16, 64),
+    poll_processes=(1, 2),
     accept_seconds=5,
     latency_orders=100,
     exec_repeats=60,
     worker_counts=(1, 2, 4),
-    worker_jobs=400,
+    worker_repeats=3,
+    worker_jobs=500,
     claim_jobs=100,
     preview_periods=(12, 60, 120),
     preview_subscriptions=(1, 10, 100, 300),
@@ -47,10 +52,12 @@ QUICK = Sizes(
     poll_seconds=1,
     poll_rounds=1,
     connections=(16,),
+    poll_processes=(1,),
     accept_seconds=1,
     latency_orders=5,
     exec_repeats=5,
     worker_counts=(1, 2),
+    worker_repeats=1,
     worker_jobs=10,
     claim_jobs=5,
     preview_periods=(12, 24),

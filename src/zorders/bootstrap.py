@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 from collections.abc import AsyncIterator
@@ -14,10 +15,11 @@ from fastapi import FastAPI
 
 import zorders
 from zorders.adapters import RandomIds, SystemClock
-from zorders.config import Settings
+from zorders.config import Settings, settings_from_env
 from zorders.http.app import create_app
 from zorders.http.context import ApiContext
 from zorders.http.operations import Operations
+from zorders.observability.logs import configure_logging
 from zorders.observability.telemetry import Telemetry
 from zorders.service.accounts import AccountService
 from zorders.service.auth import Authenticator
@@ -169,15 +171,31 @@ def ensure_demo(runtime: Runtime) -> Tenant:
         )
 
 
-def serve_app(runtime: Runtime) -> FastAPI:
-    """The app with its workers tied to its lifespan (started and stopped with the server)."""
+def serve_app(runtime: Runtime, *, close: bool = False) -> FastAPI:
+    """The app with its workers tied to its lifespan (started and stopped with the server);
+    ``close``: close the runtime too when the server stops."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runtime.start_background(runtime.settings.workers)
+        # What start-up made (modules, the app, its routes and models) lives as long as
+        # the process: out of the collector's way, a full collection scans only what
+        # requests made since; on a busy server those collections set the tail latency
+        # (docs/performance.md).
+        gc.freeze()
         try:
             yield
         finally:
             runtime.stop_background()
+            if close:
+                runtime.close()
 
     return create_app(runtime.api_context(), lifespan=lifespan)
+
+
+def serve_app_from_env() -> FastAPI:
+    """One process of ``zorders serve --processes N`` (uvicorn calls it in each): settings
+    from the ``ZORDERS_*`` variables the parent process set."""
+    settings = settings_from_env(os.environ)
+    configure_logging(settings.log_level, settings.log_format)
+    return serve_app(build(settings), close=True)

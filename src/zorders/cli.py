@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from zorders.bootstrap import build, ensure_demo, serve_app
 from zorders.client import commands as client_commands
-from zorders.config import Settings, settings_from_env
+from zorders.config import Settings, settings_from_env, settings_to_env
 from zorders.domain.periods import BillingRules, LongPeriodProration, MonthProration
 from zorders.observability.logs import FORMATS as LOG_FORMATS
 from zorders.observability.logs import configure_logging
@@ -52,6 +52,8 @@ def _settings(**overrides: object) -> Settings:
         )
     if settings.workers < 0:
         raise typer.BadParameter("must be 0 or more", param_hint="--workers / ZORDERS_WORKERS")
+    if settings.processes < 1:
+        raise typer.BadParameter("must be 1 or more", param_hint="--processes / ZORDERS_PROCESSES")
     return settings
 
 
@@ -68,12 +70,21 @@ def serve(
         int | None,
         typer.Option(envvar="ZORDERS_WORKERS", help="In-process job workers (0: API only)."),
     ] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            envvar="ZORDERS_PROCESSES",
+            help="Server processes sharing the port, each with its job workers.",
+        ),
+    ] = None,
 ) -> None:
     """Migrate, make sure the demo tenant exists, and serve HTTP with job workers."""
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
-    settings = _settings(host=host, port=port, database_url=database_url, workers=workers)
+    settings = _settings(
+        host=host, port=port, database_url=database_url, workers=workers, processes=processes
+    )
     _logging(settings)
     runtime = build(settings)
     ensure_demo(runtime)
@@ -95,19 +106,31 @@ def serve(
             f"demo tenant: client_id={escape(settings.demo_client_id)} "
             f"client_secret={escape(settings.demo_client_secret)}"
         )
+    options: dict[str, object] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        # JSON: uvicorn's own records go through our formatter, not its config.
+        "log_config": None if settings.log_format == "json" else LOGGING_CONFIG,
+        "access_log": False,
+    }
+    if settings.processes > 1:
+        # uvicorn's supervisor starts the processes (and restarts one that dies); each
+        # builds its app from the settings this one resolved, handed over as ZORDERS_*.
+        runtime.close()
+        os.environ.update(settings_to_env(settings))
+        uvicorn.run(
+            "zorders.bootstrap:serve_app_from_env",
+            factory=True,
+            workers=settings.processes,
+            **options,  # type: ignore[arg-type]
+        )
+        return
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal; with a Python
     # handler in place that re-raise returns, so the workers stop and we exit 0.
     signal.signal(signal.SIGTERM, lambda *_: None)
     try:
-        uvicorn.run(
-            serve_app(runtime),
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-            # JSON: uvicorn's own records go through our formatter, not its config.
-            log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
-            access_log=False,
-        )
+        uvicorn.run(serve_app(runtime), **options)  # type: ignore[arg-type]
     finally:
         runtime.close()
 

@@ -14,8 +14,11 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     database_url: str = "sqlite:///./var/zorders.db"
-    #: In-process job workers of ``zorders serve`` (0 = API only).
+    #: In-process job workers of ``zorders serve`` (0 = API only), in each of its processes.
     workers: int = 2
+    #: Server processes of ``zorders serve`` sharing its port (docs/performance.md): one
+    #: Python process answers on one core at most.
+    processes: int = 1
     demo_client_id: str = "00000000-0000-4000-8000-000000000001"
     demo_client_secret: str = "zorders-demo-secret"
     #: Largest request body accepted, compressed or not (Zuora-style 413 above it).
@@ -40,6 +43,11 @@ class Settings:
     def with_overrides(self, **values: Any) -> Settings:
         """These settings with the non-None ``values`` (command-line flags) applied."""
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def settings_to_env(settings: Settings) -> dict[str, str]:
+    """The ``ZORDERS_*`` variables that ``settings_from_env`` reads back as ``settings``."""
+    return {ENV_PREFIX + f.name.upper(): str(getattr(settings, f.name)) for f in fields(Settings)}
 
 
 def settings_from_env(environ: Mapping[str, str]) -> Settings:

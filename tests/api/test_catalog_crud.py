@@ -171,8 +171,7 @@ def test_rate_plan_dates_left_out_inherit_the_products(client: ApiClient) -> Non
             {"ChargeModel": "Discount-Fixed Amount", "DiscountLevel": "rateplan"},
         ),
         (
-            {"ChargeType": "Usage", "ChargeModel": "Per Unit Pricing", "UOM": "Call"}
-            | {"DefaultQuantity": 0},
+            {"ChargeType": "Usage", "ChargeModel": "Per Unit Pricing", "UOM": "Call"},
             (price(Price="0.01"),),
             {"ChargeType": "Usage", "ChargeModel": "Per Unit Pricing"},
         ),

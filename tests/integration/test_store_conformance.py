@@ -72,6 +72,25 @@ def test_job_round_trips(store: SqlStore) -> None:
         assert uow.jobs.get(OTHER, job.id) is None
 
 
+def test_job_outcome_is_the_polls_view_of_a_job(store: SqlStore) -> None:
+    clock = StubClock()
+    job = _job(clock, 1)
+    _add(store, job)
+    pending = store.job_outcome(TENANT, job.id)
+    assert pending is not None
+    assert (pending.id, pending.kind, pending.status) == (job.id, job.kind, JobStatus.PENDING)
+    assert pending.result is None and pending.error is None
+    assert store.job_outcome(OTHER, job.id) is None
+    assert store.job_outcome(TENANT, JobId("f" * 32)) is None
+    lease = clock.now() + timedelta(seconds=30)
+    with store.begin() as uow:
+        assert uow.jobs.claim(worker_id="w", now=clock.now(), lease_until=lease) is not None
+        assert uow.jobs.complete(job.id, worker_id="w", result=_result(), now=clock.now())
+    done = store.job_outcome(TENANT, job.id)
+    assert done is not None
+    assert (done.status, done.result, done.error) == (JobStatus.COMPLETED, _result(), None)
+
+
 def test_claim_takes_the_oldest_and_is_exclusive(store: SqlStore) -> None:
     clock = StubClock()
     first = _job(clock, 1)

@@ -8,7 +8,6 @@ Ids, numbers and the creation time are passed in.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,16 +18,19 @@ from zorders.domain.catalog import (
     BillingPeriod,
     BillingTiming,
     ChargeModel,
-    ChargePrice,
     ChargeType,
     EndDateCondition,
     ListPriceBase,
-    PriceFormat,
     Product,
     ProductRatePlan,
     ProductRatePlanCharge,
-    Tier,
     TriggerEvent,
+)
+from zorders.domain.catalog_prices import (
+    TierDraft,
+    charge_pricing,
+    check_currencies,
+    check_currency,
 )
 from zorders.domain.errors import (
     BusinessRuleViolation,
@@ -39,8 +41,6 @@ from zorders.domain.errors import (
 )
 
 _CATALOG = Resource.CATALOG
-_CURRENCY = re.compile(r"[A-Z]{3}")
-_HUNDRED = Decimal(100)
 
 
 class DuplicateValue(BusinessRuleViolation):
@@ -139,12 +139,6 @@ class RatePlanDraft:
     custom_fields: dict[str, object] = field(default_factory=dict)
 
 
-def _check_currency(code: str) -> str:
-    if not _CURRENCY.fullmatch(code):
-        raise _invalid(f"'{code}' is not a three-letter currency code.")
-    return code
-
-
 def new_rate_plan(
     draft: RatePlanDraft,
     *,
@@ -164,7 +158,7 @@ def new_rate_plan(
         )
     if number_taken:
         raise _duplicate(f"The ProductRatePlanNumber '{number}' is already used.")
-    currencies = tuple(_check_currency(c) for c in draft.active_currencies)
+    currencies = tuple(check_currency(c) for c in draft.active_currencies)
     if len(set(currencies)) != len(currencies):
         raise _invalid("'ActiveCurrencies' lists a currency twice.")
     plan = ProductRatePlan(
@@ -184,19 +178,6 @@ def new_rate_plan(
 
 
 # --- charges ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class TierDraft:
-    """One ``ProductRatePlanChargeTier`` row: a price, a tier or a discount in a currency."""
-
-    currency: str
-    price: Decimal | None = None
-    starting_unit: Decimal | None = None
-    ending_unit: Decimal | None = None
-    price_format: PriceFormat | None = None
-    discount_amount: Decimal | None = None
-    discount_percentage: Decimal | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -246,8 +227,8 @@ def new_charge(
             raise not_supported(f"A {draft.type.value} discount charge", resource=_CATALOG)
     period, specific_months = _billing_period(draft, one_time=one_time)
     end_condition, up_to = _end_condition(draft, one_time=one_time)
-    pricing = _pricing(draft)
-    _check_currencies(pricing, plan, siblings)
+    pricing = charge_pricing(model, draft.tiers)
+    check_currencies(pricing, plan, siblings)
     return ProductRatePlanCharge(
         id=id,
         product_rate_plan_id=plan.id,
@@ -335,7 +316,7 @@ def _list_price_base(
     if base is ListPriceBase.PER_WEEK and not weekly:
         raise _invalid("ListPriceBase Per Week needs BillingPeriod Week.")
     if base is not ListPriceBase.PER_WEEK and weekly:
-        raise _invalid(f"ListPriceBase {base.value} does not apply to BillingPeriod Week.")
+        raise _invalid("A weekly charge takes ListPriceBase Per Billing Period or Per Week.")
     return base
 
 
@@ -352,137 +333,11 @@ def _default_quantity(draft: ChargeDraft) -> Decimal | None:
         return None
     quantity = draft.default_quantity
     if quantity is None:
-        if draft.model is ChargeModel.PER_UNIT:
-            # Zuora: DefaultQuantity "is required if you use a per-unit pricing model".
+        if draft.model is ChargeModel.PER_UNIT and draft.type is not ChargeType.USAGE:
+            # Zuora: DefaultQuantity "is required if you use a per-unit pricing model"; a
+            # usage charge's quantity comes from its usage.
             raise _missing("'DefaultQuantity' is required for the PerUnit charge model.")
         return None
     if quantity < 0:
         raise _invalid("'DefaultQuantity' must not be negative.")
     return quantity
-
-
-# --- pricing ----------------------------------------------------------------------------
-
-
-def _pricing(draft: ChargeDraft) -> tuple[ChargePrice, ...]:
-    """One price per currency, in the order the currencies first appear."""
-    if not draft.tiers:
-        raise _missing(
-            "'ProductRatePlanChargeTierData' needs at least one ProductRatePlanChargeTier."
-        )
-    rows: dict[str, list[TierDraft]] = {}
-    for row in draft.tiers:
-        rows.setdefault(_check_currency(row.currency), []).append(row)
-    if draft.model.has_tiers:
-        return tuple(_tiered_price(currency, group) for currency, group in rows.items())
-    for currency, group in rows.items():
-        if len(group) > 1:
-            raise _invalid(
-                f"The {draft.model.value} charge model takes one "
-                f"ProductRatePlanChargeTier per currency; {currency} has {len(group)}."
-            )
-    return tuple(_single_price(draft.model, group[0]) for group in rows.values())
-
-
-def _single_price(model: ChargeModel, row: TierDraft) -> ChargePrice:
-    currency = row.currency
-    if model is ChargeModel.DISCOUNT_PERCENTAGE:
-        percentage = row.discount_percentage
-        if percentage is None:
-            raise _missing(f"'DiscountPercentage' is required ({currency}).")
-        # Zuora: "a decimal value between -100 and 100, exclusive" (ProductRatePlanChargeTier).
-        if not -_HUNDRED < percentage < _HUNDRED:
-            raise _invalid(f"'DiscountPercentage' must be between -100 and 100 ({currency}).")
-        return ChargePrice(currency=currency, discount_percentage=percentage)
-    if model is ChargeModel.DISCOUNT_FIXED_AMOUNT:
-        amount = row.discount_amount
-        if amount is None:
-            raise _missing(f"'DiscountAmount' is required ({currency}).")
-        if amount < 0:
-            raise _invalid(f"'DiscountAmount' must not be negative ({currency}).")
-        return ChargePrice(currency=currency, discount_amount=amount)
-    return ChargePrice(currency=currency, price=_price(row))
-
-
-def _price(row: TierDraft) -> Decimal:
-    if row.price is None:
-        raise _missing(f"'Price' is required ({row.currency}).")
-    if row.price < 0:
-        raise _invalid(f"'Price' must not be negative ({row.currency}).")
-    return row.price
-
-
-def _tiered_price(currency: str, rows: list[TierDraft]) -> ChargePrice:
-    """Tiers as given: ordered, contiguous, each bounded but the last."""
-    tiers: list[Tier] = []
-    previous_end: Decimal | None = None
-    for number, row in enumerate(rows, start=1):
-        start = row.starting_unit
-        if start is None:
-            raise _missing(f"'StartingUnit' is required (tier {number}, {currency}).")
-        last = number == len(rows)
-        end = row.ending_unit
-        if end is None and not last:
-            raise _missing(
-                f"'EndingUnit' is required on every tier but the last (tier {number}, {currency})."
-            )
-        if previous_end is None:
-            if not 0 <= start <= 1:
-                raise _invalid(f"The first tier must start at unit 0 or 1 ({currency}).")
-        # Contiguous: a tier starts where the previous one ended or at the next whole unit
-        # (Zuora's own example: 1–100, then 101–200).
-        elif not previous_end <= start <= previous_end + 1:
-            raise _invalid(
-                f"Tier {number} ({currency}) must start at {previous_end} or "
-                f"{previous_end + 1}, where tier {number - 1} ends: tiers are ordered and "
-                "contiguous."
-            )
-        if end is not None and end < start:
-            raise _invalid(f"Tier {number} ({currency}) ends before it starts.")
-        tiers.append(
-            Tier(
-                tier=number,
-                starting_unit=start,
-                ending_unit=end,
-                price=_price(row),
-                price_format=row.price_format or PriceFormat.PER_UNIT,
-            )
-        )
-        previous_end = end
-    return ChargePrice(currency=currency, tiers=tuple(tiers))
-
-
-def plan_currencies(
-    plan: ProductRatePlan, charges: Sequence[ProductRatePlanCharge]
-) -> tuple[str, ...]:
-    """The plan's active currencies: as declared, else those its first charge is priced in."""
-    if plan.active_currencies:
-        return plan.active_currencies
-    if charges:
-        return tuple(price.currency for price in charges[0].pricing)
-    return ()
-
-
-def _check_currencies(
-    pricing: tuple[ChargePrice, ...],
-    plan: ProductRatePlan,
-    siblings: Sequence[ProductRatePlanCharge],
-) -> None:
-    """Every charge of a plan is priced in each of its currencies and in no other, so a
-    subscription in any of them can be billed."""
-    active = plan_currencies(plan, siblings)
-    if not active:
-        return
-    given = [price.currency for price in pricing]
-    for currency in given:
-        if currency not in active:
-            raise _invalid(
-                f"{currency} is not an active currency of rate plan '{plan.name}' "
-                f"({', '.join(active)})."
-            )
-    for currency in active:
-        if currency not in given:
-            raise _invalid(
-                f"The charge needs a price in {currency}, an active currency of rate plan "
-                f"'{plan.name}'."
-            )

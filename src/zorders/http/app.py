@@ -34,7 +34,7 @@ from zorders.http.idempotency import IdempotencyMiddleware
 from zorders.http.limits import LimitsMiddleware
 from zorders.http.metrics import HttpMetricsMiddleware, RouteCapture
 from zorders.http.middleware import ZuoraHeadersMiddleware
-from zorders.http.poll import JobPollRoute
+from zorders.http.poll import JobPollRoute, PollFirstApp
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -43,7 +43,8 @@ GZIP_OVER_BYTES = 1000
 
 
 def create_app(context: ApiContext, lifespan: Lifespan | None = None) -> FastAPI:
-    app = FastAPI(
+    # A FastAPI app whose job polls (the hot path) skip FastAPI's outer layers: http/poll.py.
+    app = PollFirstApp(
         title="zorders",
         version=zorders.__version__,
         description="A self-hostable, Zuora-compatible Orders service.",

@@ -12,6 +12,12 @@ thread pool when they are network round trips (PostgreSQL).
 Its answers are the FastAPI route's (``endpoints/jobs.py``), which stays for the OpenAPI
 document, compressed by Starlette's ``GZipMiddleware`` rules for a one-message answer;
 ``tests/api/test_job_poll.py`` holds the two to the same bytes.
+
+``PollFirstApp`` goes one step further: a poll skips FastAPI's own outer layers too (its
+per-request OpenTelemetry check, the server-error, exception-telemetry and body-limit
+middleware), running only the user middleware outside ``JobPollRoute``. An exception on
+that path reaches uvicorn, which answers the same 500 as the server-error middleware
+would, and closes the connection.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import zlib
 
 import anyio.to_thread
+from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import BaseRoute
@@ -58,15 +65,8 @@ class JobPollRoute:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope["path"]
-        root: str = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root) :]
-        job_id = path[len(_PREFIX) :]
-        if not path.startswith(_PREFIX) or not job_id or "/" in job_id:
+        job_id = polled_job(scope)
+        if job_id is None:
             await self.app(scope, receive, send)
             return
         # What the router would have left in the scope for the layers around it.
@@ -111,6 +111,58 @@ class JobPollRoute:
                 headers.append((b"content-encoding", b"gzip"))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def polled_job(scope: Scope) -> str | None:
+    """The job id if ``scope`` is ``GET /v1/async-jobs/{jobId}``, else None."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return None
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    job_id = path[len(_PREFIX) :]
+    if not path.startswith(_PREFIX) or not job_id or "/" in job_id:
+        return None
+    return job_id
+
+
+class PollFirstApp(FastAPI):
+    """FastAPI, but a poll runs only the user middleware outside ``JobPollRoute``."""
+
+    _poll_stack: ASGIApp | None = None
+    _poll_stack_built = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._poll_stack_built:
+            self._poll_stack = self._build_poll_stack()
+            self._poll_stack_built = True
+        if self._poll_stack is None or polled_job(scope) is None:
+            await super().__call__(scope, receive, send)
+            return
+        if self.root_path:
+            scope["root_path"] = self.root_path
+        scope["app"] = self
+        await self._poll_stack(scope, receive, send)
+
+    def _build_poll_stack(self) -> ASGIApp | None:
+        """The middleware outside ``JobPollRoute`` around it, built as Starlette builds the
+        whole stack; None when the app has no ``JobPollRoute``."""
+        outer = []
+        for middleware in self.user_middleware:  # outermost first
+            outer.append(middleware)
+            if getattr(middleware, "cls", None) is JobPollRoute:
+                break
+        else:
+            return None
+        app: ASGIApp = _unreachable
+        for cls, args, kwargs in reversed(outer):
+            app = cls(app, *args, **kwargs)
+        return app
+
+
+async def _unreachable(scope: Scope, receive: Receive, send: Send) -> None:
+    raise AssertionError("JobPollRoute answers every request PollFirstApp gives it")
 
 
 def _version(scope: Scope, tenant: Tenant) -> ZuoraVersion:

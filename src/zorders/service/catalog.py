@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zorders.domain.catalog import Product, ProductRatePlan, ProductRatePlanCharge
+from zorders.domain.catalog_prices import plan_currencies
 from zorders.domain.catalog_rules import (
     ChargeDraft,
     ProductDraft,
@@ -13,7 +14,6 @@ from zorders.domain.catalog_rules import (
     new_charge,
     new_product,
     new_rate_plan,
-    plan_currencies,
 )
 from zorders.domain.errors import InvalidValue, NotFound, Resource
 from zorders.domain.numbering import NumberKind

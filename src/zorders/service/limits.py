@@ -41,6 +41,9 @@ class PeerCounts:
     in_flight_high_volume: int
 
 
+_NO_PEERS = PeerCounts(requests=0, in_flight=0, in_flight_high_volume=0)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Decision:
     allowed: bool
@@ -89,9 +92,7 @@ class Limiter:
         reset = int((window + WINDOW - now).total_seconds()) or 1
         with self._lock:
             local = self._local_for(tenant.id, window)
-            peers = self._peers.get(
-                tenant.id, PeerCounts(requests=0, in_flight=0, in_flight_high_volume=0)
-            )
+            peers = self._peers.get(tenant.id, _NO_PEERS)
             used = local.requests + peers.requests
             in_flight = (
                 local.in_flight_high_volume + peers.in_flight_high_volume

@@ -103,10 +103,10 @@ def _build(hint: Any) -> Decoder:
     if origin is tuple:
         item_hints = typing.get_args(hint)
         item = _decoder(item_hints[0] if item_hints else Any)
-        return _none_or(lambda data: tuple(item(v) for v in data))
+        return _none_or(lambda data: tuple(map(item, data)))
     if origin is list:
         element = _decoder(typing.get_args(hint)[0])
-        return _none_or(lambda data: [element(v) for v in data])
+        return _none_or(lambda data: list(map(element, data)))
     if origin is dict:
         return _none_or(dict)
     if hint is Any or hint is object:
@@ -122,17 +122,30 @@ def _build(hint: Any) -> Decoder:
             return _none_or(datetime.fromisoformat)
         if hint is date:
             return _none_or(date.fromisoformat)
-        if hint in (str, int, bool, float):
-            return _none_or(hint)
+        if hint in _PRIMITIVES:
+            return _PRIMITIVES[hint]
     return _identity
+
+
+def _primitive(kind: type) -> Decoder:
+    # JSON gives these their own type already; converting only what is not spares a call.
+    def decode_primitive(data: Any) -> Any:
+        return data if data is None or type(data) is kind else kind(data)
+
+    return decode_primitive
+
+
+_PRIMITIVES = {kind: _primitive(kind) for kind in (str, int, bool, float)}
 
 
 def _union(hint: Any) -> Decoder:
     # A union of dataclasses is tagged with the class name; Optional[X] reads as X; any
     # other union is left as JSON gave it.
-    members = {name: _decoder(cls) for name, cls in _dataclass_members(hint).items()}
     rest = [a for a in typing.get_args(hint) if a is not type(None)]
-    fallback = _decoder(rest[0]) if len(rest) == 1 else _identity
+    if len(rest) == 1:  # Optional[X]: tagged or not, X's decoder reads it
+        return _decoder(rest[0])
+    members = {name: _decoder(cls) for name, cls in _dataclass_members(hint).items()}
+    fallback = _identity
 
     def decode_union(data: Any) -> Any:
         if data is None:
@@ -144,17 +157,43 @@ def _union(hint: Any) -> Decoder:
     return decode_union
 
 
-def _dataclass(cls: type) -> Decoder:
-    # The fields' decoders are built on first use: a dataclass may refer to itself.
-    fields: list[tuple[str, Decoder]] | None = None
+#: Dataclasses whose decoder is being generated: a field of their own type reads through
+#: the cache at call time, once the decoder exists.
+_GENERATING: set[type] = set()
 
-    def decode_dataclass(data: Any) -> Any:
-        nonlocal fields
-        if data is None:
-            return None
-        if fields is None:
-            hints = _hints(cls)
-            fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
+
+def _dataclass(cls: type) -> Decoder:
+    if cls in _GENERATING:
+        return lambda data: _decoder(cls)(data)
+    _GENERATING.add(cls)
+    try:
+        return _generate(cls)
+    finally:
+        _GENERATING.discard(cls)
+
+
+def _generate(cls: type) -> Decoder:
+    """A function that calls ``cls`` with every field as a keyword, as dataclasses generate
+    ``__init__``; a document that lacks a field (written before it existed) takes the
+    field-by-field path, which leaves it to its default."""
+    hints = _hints(cls)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
+
+    def field_by_field(data: Any) -> Any:
         return cls(**{name: read(data[name]) for name, read in fields if name in data})
 
-    return decode_dataclass
+    arguments = ", ".join(f"{name}=_d{n}(data[{name!r}])" for n, (name, _) in enumerate(fields))
+    source = (
+        "def decode(data):\n"
+        "    if data is None:\n"
+        "        return None\n"
+        "    try:\n"
+        f"        return _cls({arguments})\n"
+        "    except KeyError:\n"
+        "        return _field_by_field(data)\n"
+    )
+    namespace: dict[str, Any] = {"_cls": cls, "_field_by_field": field_by_field}
+    namespace.update({f"_d{n}": read for n, (_, read) in enumerate(fields)})
+    exec(compile(source, f"<codec: {cls.__qualname__}>", "exec"), namespace)
+    decode: Decoder = namespace["decode"]
+    return decode

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy.sql.elements import BindParameter
 
 from zorders.domain.order_actions import OrderRequest
 from zorders.service.jobs import Job, JobKind, JobOutcome, JobResult, JobStatus
@@ -64,6 +65,56 @@ def outcome_from_row(
     )
 
 
+# Built once, executed with parameters (see repositories.py): a job's life runs these.
+_BY_ID = select(t.jobs).where(_c.id == bindparam("p_id"), _c.tenant_id == bindparam("p_tenant"))
+_NOW: BindParameter[datetime] = bindparam("p_now")
+# PostgreSQL: FOR UPDATE SKIP LOCKED lets concurrent workers pass each other. SQLite
+# renders no FOR UPDATE; the write transaction (BEGIN IMMEDIATE) is the single writer,
+# so the sub-select and the update cannot interleave.
+_OLDEST = (
+    select(_c.id)
+    .where(_c.status == JobStatus.PENDING.value, _c.run_at <= _NOW)
+    .order_by(_c.run_at, _c.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+_CLAIM = (
+    update(t.jobs)
+    .where(_c.id == _OLDEST, _c.status == JobStatus.PENDING.value)
+    .values(
+        status=JobStatus.PROCESSING.value,
+        locked_by=bindparam("p_worker"),
+        locked_until=bindparam("p_lease"),
+        attempts=_c.attempts + 1,
+        started_at=_NOW,
+        updated_at=_NOW,
+    )
+    .returning(*t.jobs.c)
+)
+_HELD = and_(
+    _c.id == bindparam("p_id"),
+    _c.locked_by == bindparam("p_worker"),
+    _c.status == JobStatus.PROCESSING.value,
+)
+_EXTEND = update(t.jobs).where(_HELD).values(locked_until=bindparam("p_lease"))
+_FINISH = {
+    column: update(t.jobs)
+    .where(_HELD)
+    .values(
+        {
+            "status": bindparam("p_status"),
+            column: bindparam("p_outcome"),
+            "locked_by": None,
+            "locked_until": None,
+            "finished_at": _NOW,
+            "updated_at": _NOW,
+        }
+    )
+    for column in ("result", "error")
+}
+
+
 class SqlJobs:
     def __init__(self, conn: Connection, on_added: Callable[[], None]) -> None:
         self._conn = conn
@@ -71,26 +122,25 @@ class SqlJobs:
 
     def add(self, job: Job) -> None:
         self._conn.execute(
-            insert(t.jobs).values(
-                id=job.id,
-                tenant_id=job.tenant_id,
-                kind=job.kind.value,
-                status=job.status.value,
-                request=dumps(job.request),
-                attempts=job.attempts,
-                track_id=job.track_id,
-                run_at=to_db_time(job.created_at),
-                created_at=to_db_time(job.created_at),
-                updated_at=to_db_time(job.updated_at),
-                idempotency_key=job.idempotency_key,
-            )
+            insert(t.jobs),
+            {
+                "id": job.id,
+                "tenant_id": job.tenant_id,
+                "kind": job.kind.value,
+                "status": job.status.value,
+                "request": dumps(job.request),
+                "attempts": job.attempts,
+                "track_id": job.track_id,
+                "run_at": to_db_time(job.created_at),
+                "created_at": to_db_time(job.created_at),
+                "updated_at": to_db_time(job.updated_at),
+                "idempotency_key": job.idempotency_key,
+            },
         )
         self._on_added()
 
     def get(self, tenant_id: TenantId, job_id: JobId) -> Job | None:
-        row = self._conn.execute(
-            select(t.jobs).where(_c.id == job_id, _c.tenant_id == tenant_id)
-        ).first()
+        row = self._conn.execute(_BY_ID, {"p_id": job_id, "p_tenant": tenant_id}).first()
         return None if row is None else job_from_row(row._mapping)
 
     def by_idempotency_key(self, tenant_id: TenantId, key: str) -> Job | None:
@@ -111,29 +161,9 @@ class SqlJobs:
         return [job_from_row(r._mapping) for r in rows]
 
     def claim(self, *, worker_id: str, now: datetime, lease_until: datetime) -> Job | None:
-        # PostgreSQL: FOR UPDATE SKIP LOCKED lets concurrent workers pass each other.
-        # SQLite renders no FOR UPDATE; the write transaction (BEGIN IMMEDIATE) is the
-        # single writer, so the sub-select and the update cannot interleave.
-        oldest = (
-            select(_c.id)
-            .where(_c.status == JobStatus.PENDING.value, _c.run_at <= to_db_time(now))
-            .order_by(_c.run_at, _c.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
         row = self._conn.execute(
-            update(t.jobs)
-            .where(_c.id == oldest, _c.status == JobStatus.PENDING.value)
-            .values(
-                status=JobStatus.PROCESSING.value,
-                locked_by=worker_id,
-                locked_until=to_db_time(lease_until),
-                attempts=_c.attempts + 1,
-                started_at=to_db_time(now),
-                updated_at=to_db_time(now),
-            )
-            .returning(*t.jobs.c)
+            _CLAIM,
+            {"p_now": to_db_time(now), "p_worker": worker_id, "p_lease": to_db_time(lease_until)},
         ).first()
         return None if row is None else job_from_row(row._mapping)
 
@@ -146,32 +176,35 @@ class SqlJobs:
 
     def extend_lease(self, job_id: JobId, *, worker_id: str, lease_until: datetime) -> bool:
         result = self._conn.execute(
-            update(t.jobs)
-            .where(self._held(job_id, worker_id))
-            .values(locked_until=to_db_time(lease_until))
+            _EXTEND, {"p_id": job_id, "p_worker": worker_id, "p_lease": to_db_time(lease_until)}
         )
         return result.rowcount == 1
 
     def complete(self, job_id: JobId, *, worker_id: str, result: JobResult, now: datetime) -> bool:
-        return self._finish(
-            job_id, worker_id, now, status=JobStatus.COMPLETED, result=dumps(result)
-        )
+        return self._finish(job_id, worker_id, now, JobStatus.COMPLETED, "result", dumps(result))
 
     def fail(self, job_id: JobId, *, worker_id: str, error: str, now: datetime) -> bool:
-        return self._finish(job_id, worker_id, now, status=JobStatus.FAILED, error=error)
+        return self._finish(job_id, worker_id, now, JobStatus.FAILED, "error", error)
 
-    def _finish(self, job_id: JobId, worker_id: str, now: datetime, **values: Any) -> bool:
-        values["status"] = values["status"].value
+    def _finish(
+        self,
+        job_id: JobId,
+        worker_id: str,
+        now: datetime,
+        status: JobStatus,
+        column: str,
+        outcome: str,
+    ) -> bool:
+        """Completed with a result or Failed with an error, if ``worker_id`` holds the lease."""
         result = self._conn.execute(
-            update(t.jobs)
-            .where(self._held(job_id, worker_id))
-            .values(
-                **values,
-                locked_by=None,
-                locked_until=None,
-                finished_at=to_db_time(now),
-                updated_at=to_db_time(now),
-            )
+            _FINISH[column],
+            {
+                "p_id": job_id,
+                "p_worker": worker_id,
+                "p_status": status.value,
+                "p_outcome": outcome,
+                "p_now": to_db_time(now),
+            },
         )
         return result.rowcount == 1
 

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import BindParameter
 
 from zorders.domain.accounts import Account
 from zorders.domain.catalog import Product, ProductRatePlan, ProductRatePlanCharge
@@ -18,6 +19,63 @@ from zorders.service.tenants import Tenant, TenantSettings
 from zorders.store import schema as t
 from zorders.store.codec import dumps, loads
 from zorders.types import TenantId
+
+# Statements an order job runs are built once and executed with parameters: building one
+# per call (values(), where(), or_()) cost several times what SQLite takes to run it
+# (docs/performance.md). Bound names start with ``p_``: SQLAlchemy reserves column names.
+_TENANT: BindParameter[str] = bindparam("p_tenant")
+_KEY: BindParameter[str] = bindparam("p_key")
+_pc = t.products.c
+_PRODUCT = select(_pc.data).where(
+    _pc.tenant_id == _TENANT, or_(_pc.id == _KEY, _pc.sku == _KEY, _pc.product_number == _KEY)
+)
+_rc = t.product_rate_plans.c
+_RATE_PLAN = select(_rc.data).where(
+    _rc.tenant_id == _TENANT, or_(_rc.id == _KEY, _rc.number == _KEY)
+)
+_cc = t.product_rate_plan_charges.c
+_CHARGES_OF = (
+    select(_cc.data).where(_cc.tenant_id == _TENANT, _cc.rate_plan_id == _KEY).order_by(_cc.seq)
+)
+_ac = t.accounts.c
+_ACCOUNT = select(_ac.data).where(_ac.tenant_id == _TENANT, or_(_ac.number == _KEY, _ac.id == _KEY))
+_UPDATE_ACCOUNT = (
+    update(t.accounts)
+    .where(_ac.tenant_id == _TENANT, _ac.id == _KEY)
+    .values(number=bindparam("p_number"), data=bindparam("p_data"))
+)
+_sc = t.subscriptions.c
+_NOT_LATEST = (
+    update(t.subscriptions)
+    .where(_sc.tenant_id == _TENANT, _sc.number == _KEY)
+    .values(is_latest=False)
+)
+_SUBSCRIPTION_NUMBER = select(_sc.number).where(
+    _sc.tenant_id == _TENANT, or_(_sc.number == _KEY, _sc.id == _KEY)
+)
+_LATEST_SUBSCRIPTION = select(_sc.data).where(
+    _sc.tenant_id == _TENANT, _sc.number == _KEY, _sc.is_latest
+)
+_TAKEN = {
+    table.name: select(table.c.number).where(
+        table.c.tenant_id == _TENANT, table.c.number.in_(bindparam("p_numbers", expanding=True))
+    )
+    for table in (t.accounts, t.subscriptions, t.orders)
+}
+
+
+def _next_value(insert_into: Any) -> Any:
+    c = t.counters.c
+    return (
+        insert_into(t.counters)
+        .values(tenant_id=_TENANT, kind=bindparam("p_kind"), value=1)
+        .on_conflict_do_update(index_elements=["tenant_id", "kind"], set_={"value": c.value + 1})
+        .returning(c.value)
+    )
+
+
+_NEXT_VALUE_POSTGRESQL = _next_value(postgresql.insert)
+_NEXT_VALUE_SQLITE = _next_value(sqlite.insert)
 
 
 def to_db_time(value: datetime) -> datetime:
@@ -114,44 +172,41 @@ class SqlCatalog:
 
     def add_product(self, product: Product) -> None:
         self._conn.execute(
-            insert(t.products).values(
-                tenant_id=self._tenant,
-                id=product.id,
-                sku=product.sku,
-                product_number=product.product_number,
-                data=dumps(product),
-            )
+            insert(t.products),
+            {
+                "tenant_id": self._tenant,
+                "id": product.id,
+                "sku": product.sku,
+                "product_number": product.product_number,
+                "data": dumps(product),
+            },
         )
 
     def add_rate_plan(self, plan: ProductRatePlan) -> None:
         self._conn.execute(
-            insert(t.product_rate_plans).values(
-                tenant_id=self._tenant,
-                id=plan.id,
-                product_id=plan.product_id,
-                number=plan.product_rate_plan_number,
-                data=dumps(plan),
-            )
+            insert(t.product_rate_plans),
+            {
+                "tenant_id": self._tenant,
+                "id": plan.id,
+                "product_id": plan.product_id,
+                "number": plan.product_rate_plan_number,
+                "data": dumps(plan),
+            },
         )
 
     def add_charge(self, charge: ProductRatePlanCharge) -> None:
         self._conn.execute(
-            insert(t.product_rate_plan_charges).values(
-                tenant_id=self._tenant,
-                id=charge.id,
-                rate_plan_id=charge.product_rate_plan_id,
-                data=dumps(charge),
-            )
+            insert(t.product_rate_plan_charges),
+            {
+                "tenant_id": self._tenant,
+                "id": charge.id,
+                "rate_plan_id": charge.product_rate_plan_id,
+                "data": dumps(charge),
+            },
         )
 
     def product(self, key: str) -> Product | None:
-        c = t.products.c
-        row = self._conn.execute(
-            select(c.data).where(
-                c.tenant_id == self._tenant,
-                or_(c.id == key, c.sku == key, c.product_number == key),
-            )
-        ).first()
+        row = self._conn.execute(_PRODUCT, {"p_tenant": self._tenant, "p_key": key}).first()
         return None if row is None else loads(row[0], Product)
 
     def products(self, *, offset: int, limit: int) -> Sequence[Product]:
@@ -166,10 +221,7 @@ class SqlCatalog:
         return [loads(r[0], Product) for r in rows]
 
     def rate_plan(self, key: str) -> ProductRatePlan | None:
-        c = t.product_rate_plans.c
-        row = self._conn.execute(
-            select(c.data).where(c.tenant_id == self._tenant, or_(c.id == key, c.number == key))
-        ).first()
+        row = self._conn.execute(_RATE_PLAN, {"p_tenant": self._tenant, "p_key": key}).first()
         return None if row is None else loads(row[0], ProductRatePlan)
 
     def rate_plans_of(self, product_id: str) -> Sequence[ProductRatePlan]:
@@ -189,11 +241,8 @@ class SqlCatalog:
         return None if row is None else loads(row[0], ProductRatePlanCharge)
 
     def charges_of(self, rate_plan_id: str) -> Sequence[ProductRatePlanCharge]:
-        c = t.product_rate_plan_charges.c
         rows = self._conn.execute(
-            select(c.data)
-            .where(c.tenant_id == self._tenant, c.rate_plan_id == rate_plan_id)
-            .order_by(c.seq)
+            _CHARGES_OF, {"p_tenant": self._tenant, "p_key": rate_plan_id}
         ).all()
         return [loads(r[0], ProductRatePlanCharge) for r in rows]
 
@@ -205,24 +254,28 @@ class SqlAccounts:
 
     def add(self, account: Account) -> None:
         self._conn.execute(
-            insert(t.accounts).values(
-                tenant_id=self._tenant, id=account.id, number=account.number, data=dumps(account)
-            )
+            insert(t.accounts),
+            {
+                "tenant_id": self._tenant,
+                "id": account.id,
+                "number": account.number,
+                "data": dumps(account),
+            },
         )
 
     def update(self, account: Account) -> None:
-        c = t.accounts.c
         self._conn.execute(
-            update(t.accounts)
-            .where(c.tenant_id == self._tenant, c.id == account.id)
-            .values(number=account.number, data=dumps(account))
+            _UPDATE_ACCOUNT,
+            {
+                "p_tenant": self._tenant,
+                "p_key": account.id,
+                "p_number": account.number,
+                "p_data": dumps(account),
+            },
         )
 
     def get(self, key: str) -> Account | None:
-        c = t.accounts.c
-        row = self._conn.execute(
-            select(c.data).where(c.tenant_id == self._tenant, or_(c.number == key, c.id == key))
-        ).first()
+        row = self._conn.execute(_ACCOUNT, {"p_tenant": self._tenant, "p_key": key}).first()
         return None if row is None else loads(row[0], Account)
 
 
@@ -232,32 +285,27 @@ class SqlSubscriptions:
         self._tenant = tenant_id
 
     def add_version(self, subscription: Subscription) -> None:
-        c = t.subscriptions.c
+        self._conn.execute(_NOT_LATEST, {"p_tenant": self._tenant, "p_key": subscription.number})
         self._conn.execute(
-            update(t.subscriptions)
-            .where(c.tenant_id == self._tenant, c.number == subscription.number)
-            .values(is_latest=False)
-        )
-        self._conn.execute(
-            insert(t.subscriptions).values(
-                tenant_id=self._tenant,
-                id=subscription.id,
-                number=subscription.number,
-                version=subscription.version,
-                is_latest=True,
-                data=dumps(subscription),
-            )
+            insert(t.subscriptions),
+            {
+                "tenant_id": self._tenant,
+                "id": subscription.id,
+                "number": subscription.number,
+                "version": subscription.version,
+                "is_latest": True,
+                "data": dumps(subscription),
+            },
         )
 
     def latest(self, key: str) -> Subscription | None:
-        c = t.subscriptions.c
         number = self._conn.execute(
-            select(c.number).where(c.tenant_id == self._tenant, or_(c.number == key, c.id == key))
+            _SUBSCRIPTION_NUMBER, {"p_tenant": self._tenant, "p_key": key}
         ).scalar()
         if number is None:
             return None
         row = self._conn.execute(
-            select(c.data).where(c.tenant_id == self._tenant, c.number == number, c.is_latest)
+            _LATEST_SUBSCRIPTION, {"p_tenant": self._tenant, "p_key": number}
         ).first()
         return None if row is None else loads(row[0], Subscription)
 
@@ -286,16 +334,13 @@ class SqlOrders:
         self._tenant = tenant_id
 
     def add(self, order: Order) -> None:
+        row: dict[str, Any] = {"tenant_id": self._tenant, "id": order.id, "number": order.number}
+        if order.created_at:
+            row["created_at"] = datetime.fromisoformat(order.created_at)
+            self._conn.execute(insert(t.orders), {**row, "data": dumps(order)})
+            return
         self._conn.execute(
-            insert(t.orders).values(
-                tenant_id=self._tenant,
-                id=order.id,
-                number=order.number,
-                created_at=datetime.fromisoformat(order.created_at)
-                if order.created_at
-                else func.current_timestamp(),
-                data=dumps(order),
-            )
+            insert(t.orders).values(**row, created_at=func.current_timestamp(), data=dumps(order))
         )
 
     def get(self, number: str) -> Order | None:
@@ -338,11 +383,9 @@ class SqlNumbers:
 
     def taken(self, numbers: Sequence[str]) -> frozenset[str]:
         found: set[str] = set()
-        for table in (t.accounts, t.subscriptions, t.orders):
+        for statement in _TAKEN.values():
             rows = self._conn.execute(
-                select(table.c.number).where(
-                    table.c.tenant_id == self._tenant, table.c.number.in_(list(numbers))
-                )
+                statement, {"p_tenant": self._tenant, "p_numbers": list(numbers)}
             ).all()
             found.update(r[0] for r in rows)
         return frozenset(found)
@@ -357,14 +400,9 @@ class SqlCounters:
         # One upsert: concurrent first uses of a sequence cannot both insert (PostgreSQL
         # would fail one of them), and the row lock it takes serialises the tenant's
         # numbering until commit, so numbers are gap-free.
-        c = t.counters.c
-        dialect = self._conn.dialect.name
-        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(t.counters)
+        postgres = self._conn.dialect.name == "postgresql"
         value = self._conn.execute(
-            statement.values(tenant_id=self._tenant, kind=kind.name, value=1)
-            .on_conflict_do_update(
-                index_elements=["tenant_id", "kind"], set_={"value": c.value + 1}
-            )
-            .returning(c.value)
+            _NEXT_VALUE_POSTGRESQL if postgres else _NEXT_VALUE_SQLITE,
+            {"p_tenant": self._tenant, "p_kind": kind.name},
         ).scalar_one()
         return int(value)

@@ -173,31 +173,74 @@ class _LeaseLost(Exception):
 
 class _Heartbeat:
     """Extends a running job's lease every third of the lease, so a long job is never
-    rescued from a live worker; a dead worker stops beating and its lease runs out."""
+    rescued from a live worker; a dead worker stops beating and its lease runs out.
+
+    One thread beats for every running job of the process (``_BEATS``): a thread started
+    and joined per job cost a short job as much as its own work, waiting for the GIL on
+    both ends (a poll's queue overhead is the sum of such costs).
+    """
 
     def __init__(self, worker: Worker, job: Job) -> None:
         self._worker = worker
         self._job = job
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._beat, name=f"{worker.name}:heartbeat", daemon=True
-        )
+        self.interval = worker.lease.total_seconds() / 3
 
     def __enter__(self) -> _Heartbeat:
-        self._thread.start()
+        _BEATS.add(self)
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=1)
+        _BEATS.remove(self)
 
-    def _beat(self) -> None:
-        interval = self._worker.lease.total_seconds() / 3
-        while not self._stop.wait(interval):
-            try:
-                self._worker.extend_lease(self._job)
-            except Exception:
-                log.warning("job %s: heartbeat failed", self._job.id, exc_info=True)
+    def beat(self) -> None:
+        # A job that ended meanwhile is not extended: the update requires the lease.
+        try:
+            self._worker.extend_lease(self._job)
+        except Exception:
+            log.warning("job %s: heartbeat failed", self._job.id, exc_info=True)
+
+
+class _Beats:
+    """The process's heartbeat thread, started on first use, and the beats it owes."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._due: dict[_Heartbeat, float] = {}
+        self._wakes_at = 0.0
+        self._thread: threading.Thread | None = None
+
+    def add(self, heartbeat: _Heartbeat) -> None:
+        with self._cond:
+            due = time.monotonic() + heartbeat.interval
+            self._due[heartbeat] = due
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="zorders-heartbeats", daemon=True
+                )
+                self._thread.start()
+            elif due < self._wakes_at:  # else the thread wakes in time anyway
+                self._cond.notify()
+
+    def remove(self, heartbeat: _Heartbeat) -> None:
+        with self._cond:
+            self._due.pop(heartbeat, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                now = time.monotonic()
+                due = [beat for beat, at in self._due.items() if at <= now]
+                for beat in due:
+                    self._due[beat] = now + beat.interval
+                if not due:
+                    self._wakes_at = min(self._due.values(), default=now + 60.0)
+                    self._cond.wait(self._wakes_at - now)
+                    continue
+            for beat in due:
+                beat.beat()
+
+
+_BEATS = _Beats()
 
 
 def _is_lock_error(error: Exception) -> bool:

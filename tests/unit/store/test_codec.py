@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+
+import orjson
 
 from zorders.domain.catalog import ChargePrice, PriceFormat, Tier
 from zorders.domain.order_actions import (
@@ -74,3 +77,24 @@ def test_a_union_is_decoded_by_its_tag() -> None:
 def test_datetimes_keep_their_zone() -> None:
     moment = datetime(2027, 1, 1, 12, 30, tzinfo=UTC)
     assert loads(dumps(moment), datetime) == moment
+
+
+def test_a_document_written_before_a_field_existed_reads_with_its_default() -> None:
+    result = PreviewOrderResult(charge_metrics=None, invoices=(), not_previewed=("Usage",))
+    stored = orjson.loads(dumps(result))
+    del stored["not_previewed"]
+    assert loads(orjson.dumps(stored).decode(), JobResult) == PreviewOrderResult(
+        charge_metrics=None, invoices=()
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Node:
+    name: str
+    children: tuple[Node, ...] = ()
+    parent: Node | None = None
+
+
+def test_a_dataclass_may_contain_itself() -> None:
+    tree = Node(name="root", children=(Node(name="a", parent=Node(name="p")), Node(name="b")))
+    assert loads(dumps(tree), Node) == tree

@@ -18,6 +18,7 @@ from zorders.domain.order_actions import (
     SubscriptionChange,
 )
 from zorders.http.wire import models as m
+from zorders.http.wire.action_models import SubscriptionBody
 from zorders.http.wire.actions import action
 
 
@@ -132,7 +133,7 @@ def _line_item(body: m.OrderLineItemBody) -> LineItemDraft:
     )
 
 
-def _subscription(body: m.SubscriptionBody) -> SubscriptionChange:
+def _subscription(body: SubscriptionBody) -> SubscriptionChange:
     return SubscriptionChange(
         subscription_number=body.subscription_number,
         actions=tuple(action(a) for a in body.order_actions),

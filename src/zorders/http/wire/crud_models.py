@@ -30,7 +30,8 @@ from zorders.domain.catalog import (
     PriceFormat,
     TriggerEvent,
 )
-from zorders.domain.catalog_rules import ChargeDraft, ProductDraft, RatePlanDraft, TierDraft
+from zorders.domain.catalog_prices import TierDraft
+from zorders.domain.catalog_rules import ChargeDraft, ProductDraft, RatePlanDraft
 from zorders.domain.errors import Resource, UnknownField, not_supported
 
 # --- CRUD enum spellings ↔ domain (SDK ``ChargeModelProductRatePlanChargeRest`` etc.) ------

@@ -1,0 +1,79 @@
+"""The order and subscription-version reads of every store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from tests.unit.domain.builders import create
+from zorders.domain.orders import Order, OrderStatus
+from zorders.store.migrate import upgrade
+from zorders.store.sql import SqlStore
+from zorders.types import TenantId
+
+TENANT = TenantId("t" * 32)
+OTHER = TenantId("o" * 32)
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[SqlStore]:
+    s = SqlStore(database_url)
+    upgrade(s.engine)
+    yield s
+    s.close()
+
+
+def _order(n: int, created_at: str) -> Order:
+    return Order(
+        id=f"{n:032x}",
+        number=f"O-{n:08d}",
+        order_date=date(2027, 1, 1),
+        account_id="a",
+        account_number="A00000001",
+        currency="USD",
+        category="NewSales",
+        status=OrderStatus.COMPLETED,
+        subscriptions=(),
+        created_at=created_at,
+    )
+
+
+def test_orders_list_newest_first_with_ties_broken_by_id(store: SqlStore) -> None:
+    with store.begin() as uow:
+        orders = uow.tenant(TENANT).orders
+        orders.add(_order(1, "2027-01-01 10:00:00"))
+        orders.add(_order(3, "2027-01-01 10:00:01"))
+        orders.add(_order(2, "2027-01-01 10:00:01"))  # same second as 3, smaller id
+        uow.tenant(OTHER).orders.add(_order(9, "2027-01-01 11:00:00"))
+    with store.begin(write=False) as uow:
+        orders = uow.tenant(TENANT).orders
+        first = orders.list(offset=0, limit=2)
+        rest = orders.list(offset=2, limit=2)
+        picked = orders.many(["O-00000001", "O-00000002", "O-00000009", "O-404"])
+    assert [o.number for o in first] == ["O-00000003", "O-00000002"]
+    assert [o.number for o in rest] == ["O-00000001"]
+    assert [o.number for o in picked] == ["O-00000002", "O-00000001"]  # not another tenant's
+
+
+def test_every_version_of_a_subscription_oldest_first(store: SqlStore) -> None:
+    first = create()
+    second = first.next_version(id="v2", order_number="O-00000002")
+    third = replace(second.next_version(id="v3", order_number="O-00000003"), notes="third")
+    with store.begin() as uow:
+        subscriptions = uow.tenant(TENANT).subscriptions
+        for version in (first, second, third):
+            subscriptions.add_version(version)
+    with store.begin(write=False) as uow:
+        versions = uow.tenant(TENANT).subscriptions.versions(first.number)
+        latest = uow.tenant(TENANT).subscriptions.latest(first.number)
+        elsewhere = uow.tenant(OTHER).subscriptions.versions(first.number)
+    assert [(v.version, v.order_number) for v in versions] == [
+        (1, "O-00000001"),
+        (2, "O-00000002"),
+        (3, "O-00000003"),
+    ]
+    assert versions[0] == first and latest == third
+    assert elsewhere == []
