@@ -139,3 +139,25 @@ def test_evergreen_with_number_of_periods(client: ApiClient) -> None:
     assert job["result"]["invoices"][0]["amount"] == 154.84
     [charge] = job["result"]["chargeMetrics"][0]["charges"]
     assert charge["tcb"]["regular"] == 154.84
+
+
+def test_order_metrics_give_the_same_changes_in_the_legacy_shape(client: ApiClient) -> None:
+    body = preview(_seats(client, PER_UNIT, 7), types=("OrderMetrics", "OrderDeltaMetrics"))
+    job = client.submit_and_run("/v1/async/orders/preview", body)
+    assert job["status"] == "Completed", job
+    [subscription] = job["result"]["orderMetrics"]
+    assert subscription["subscriptionNumber"] is None  # new: no number yet
+    [action] = subscription["orderActions"]
+    assert (action["type"], action["sequence"], action["orderItems"]) == (
+        "CreateSubscription",
+        0,
+        [],
+    )
+    [charge] = action["orderMetrics"]
+    assert charge["productRatePlanChargeId"] == _charge_id(client, PER_UNIT)
+    assert charge["productRatePlanId"] is not None
+    assert [m["amount"] for m in charge["mrr"]] == [140.0]  # 7 seats × 20
+    assert [m["amount"] for m in charge["tcv"]] == [1680.0]
+    assert [m["amount"] for m in charge["tcb"]] == [1680.0]
+    assert [m["amount"] for m in charge["quantity"]] == [7.0]
+    assert charge["mrr"][0]["startDate"] == "2027-01-15"

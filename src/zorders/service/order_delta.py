@@ -31,6 +31,9 @@ class OrderDelta:
     currency: str
     gross_amount: Decimal
     net_amount: Decimal
+    product_rate_plan_id: str | None = None
+    subscription_owner: str | None = None
+    invoice_owner: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -99,6 +102,9 @@ def subscription_deltas(
             currency=charge.currency,
             gross_amount=ZERO,
             net_amount=ZERO,
+            product_rate_plan_id=_plan_of(new, old),
+            subscription_owner=subscription.account_number or None,
+            invoice_owner=subscription.invoice_owner_account_number or None,
         )
         mrr_before = len(mrr)
         for out, field in ((mrr, "cmrr"), (tcv, "tcv"), (tcb, "tcb")):
@@ -125,6 +131,11 @@ def subscription_deltas(
             if change:
                 qty.append(replace(template, gross_amount=change, net_amount=change))
     return OrderDeltaMetrics(mrr=tuple(mrr), tcv=tuple(tcv), tcb=tuple(tcb), qty=tuple(qty))
+
+
+def _plan_of(new: ChargeMetrics | None, old: ChargeMetrics | None) -> str | None:
+    known = new or old
+    return known.product_rate_plan_id if known is not None else None
 
 
 def _cut_short(

@@ -25,7 +25,12 @@ from zorders.service.tenants import billing_rules
 from zorders.types import TenantId
 
 _SUPPORTED_TYPES = frozenset(
-    {PreviewType.CHARGE_METRICS, PreviewType.BILLING_DOCS, PreviewType.ORDER_DELTA_METRICS}
+    {
+        PreviewType.CHARGE_METRICS,
+        PreviewType.BILLING_DOCS,
+        PreviewType.ORDER_DELTA_METRICS,
+        PreviewType.ORDER_METRICS,
+    }
 )
 
 
@@ -124,6 +129,7 @@ def preview_order(
         order_delta_metrics=deltas
         if PreviewType.ORDER_DELTA_METRICS in options.preview_types
         else None,
+        order_metrics=deltas if PreviewType.ORDER_METRICS in options.preview_types else None,
         not_previewed=("Usage",) if usage else (),
     )
 

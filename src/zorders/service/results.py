@@ -69,3 +69,5 @@ class PreviewOrderResult:
     not_previewed: tuple[str, ...] = ()
     credit_memos: tuple[PreviewInvoice, ...] | None = None
     order_delta_metrics: OrderDeltaMetrics | None = None
+    #: The same changes in the legacy ``orderMetrics`` shape (per subscription and action).
+    order_metrics: OrderDeltaMetrics | None = None

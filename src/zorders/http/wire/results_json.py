@@ -154,6 +154,65 @@ def _delta_json(delta: OrderDelta) -> dict[str, Any]:
     }
 
 
+def _sliced(delta: OrderDelta) -> dict[str, Any]:
+    return {
+        "startDate": delta.start_date.isoformat() if delta.start_date else None,
+        "endDate": delta.end_date.isoformat() if delta.end_date else None,
+        "amount": delta.net_amount,
+        "type": "Regular",
+        "discountChargeNumber": None,
+        "invoiceOwner": delta.invoice_owner,
+        "subscriptionOwner": delta.subscription_owner,
+        "termNumber": 1,
+    }
+
+
+def _order_metrics_json(deltas: OrderDeltaMetrics) -> list[dict[str, Any]]:
+    """The legacy ``orderMetrics``: per subscription, per order action, per charge, the
+    time-sliced changes of MRR, TCV, TCB and quantity (the same data as orderDeltaMetrics)."""
+    subscriptions: dict[str | None, dict[tuple[str | None, int | None], dict[str, Any]]] = {}
+    for key, series in (
+        ("mrr", deltas.mrr),
+        ("tcv", deltas.tcv),
+        ("tcb", deltas.tcb),
+        ("quantity", deltas.qty),
+    ):
+        for delta in series:
+            actions = subscriptions.setdefault(delta.subscription_number, {})
+            charges = actions.setdefault((delta.order_action_type, delta.order_action_sequence), {})
+            charge = charges.setdefault(
+                delta.rate_plan_charge_id or delta.product_rate_plan_charge_id,
+                {
+                    "chargeNumber": delta.charge_number,
+                    "originRatePlanId": None,
+                    "productRatePlanChargeId": delta.product_rate_plan_charge_id,
+                    "productRatePlanId": delta.product_rate_plan_id,
+                    "subscriptionRatePlanNumber": None,
+                    "elp": [],
+                    "mrr": [],
+                    "tcv": [],
+                    "tcb": [],
+                    "quantity": [],
+                },
+            )
+            charge[key].append(_sliced(delta))
+    return [
+        {
+            "subscriptionNumber": number,
+            "orderActions": [
+                {
+                    "type": action_type,
+                    "sequence": sequence,
+                    "orderItems": [],
+                    "orderMetrics": list(charges.values()),
+                }
+                for (action_type, sequence), charges in actions.items()
+            ],
+        }
+        for number, actions in subscriptions.items()
+    ]
+
+
 def _order_delta_json(deltas: OrderDeltaMetrics) -> dict[str, Any]:
     return {
         "orderDeltaMrr": [_delta_json(d) for d in deltas.mrr],
@@ -173,6 +232,8 @@ def preview_result_json(result: PreviewOrderResult) -> dict[str, Any]:
         body["creditMemos"] = [_invoice_json(c, "creditMemoItems") for c in result.credit_memos]
     if result.order_delta_metrics is not None:
         body["orderDeltaMetrics"] = _order_delta_json(result.order_delta_metrics)
+    if result.order_metrics is not None:
+        body["orderMetrics"] = _order_metrics_json(result.order_metrics)
     if result.not_previewed:
         # Zuora cannot preview usage either; zorders says so instead of inventing amounts.
         body["notPreviewedChargeTypes"] = list(result.not_previewed)
