@@ -20,6 +20,12 @@ class NumberKind(Enum):
     PRODUCT_RATE_PLAN_CHARGE = "PRPC-"
 
 
+#: The catalog's sequences: a data reset that keeps the catalog keeps these too.
+CATALOG_KINDS = frozenset(
+    {NumberKind.PRODUCT, NumberKind.PRODUCT_RATE_PLAN, NumberKind.PRODUCT_RATE_PLAN_CHARGE}
+)
+
+
 def format_number(kind: NumberKind, value: int) -> str:
     """``A00000001``, ``A-S00000001``, ``O-00000001``, ``INV00000001`` …"""
     return f"{kind.value}{value:08d}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from zorders.domain.accounts import Account
@@ -174,6 +174,19 @@ class JobRepository(Protocol):
 
     def prune_finished(self, before: datetime) -> int: ...
 
+    def shift_schedule(self, tenant_id: TenantId, by: timedelta) -> int:
+        """Bring the tenant's waiting jobs (``run_at``) and running leases (``lease_until``)
+        ``by`` earlier: the tenant's test clock moved ``by`` forward. Returns jobs moved."""
+        ...
+
+    def busy(self, tenant_id: TenantId, now: datetime) -> int:
+        """The tenant's jobs running now or runnable at ``now`` (pending, ``run_at`` due)."""
+        ...
+
+    def delete_tenant(self, tenant_id: TenantId) -> int:
+        """Delete every job of the tenant (a data reset); returns how many."""
+        ...
+
 
 class InvoiceRepository(Protocol):
     def add(self, invoice: Invoice) -> None: ...
@@ -234,6 +247,10 @@ class IdempotencyRepository(Protocol):
 
     def delete_expired(self, now: datetime) -> int: ...
 
+    def delete_tenant(self, tenant_id: TenantId) -> int:
+        """Forget every key the tenant used (a data reset); returns how many."""
+        ...
+
 
 class TenantScope(Protocol):
     """The repositories of one tenant inside a unit of work."""
@@ -264,6 +281,13 @@ class TenantScope(Protocol):
 
     @property
     def billing(self) -> BillingStateRepository: ...
+
+    def erase(self, *, catalog: bool) -> None:
+        """Delete the tenant's accounts, subscriptions, orders, invoices, payments, billing
+        state and their number sequences (numbers start again at 1); its catalog and the
+        catalog's sequences too if ``catalog``. The tenant itself, its credentials and its
+        settings stay."""
+        ...
 
 
 class UnitOfWork(Protocol):

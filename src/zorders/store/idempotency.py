@@ -79,6 +79,10 @@ class SqlIdempotency:
         )
         return result.rowcount
 
+    def delete_tenant(self, tenant_id: TenantId) -> int:
+        result = self._conn.execute(delete(t.idempotency_keys).where(_c.tenant_id == tenant_id))
+        return result.rowcount
+
 
 def _record(row: Any) -> IdempotencyRecord:
     response = None

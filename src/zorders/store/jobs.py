@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.sql.elements import BindParameter
 
 from zorders.domain.order_actions import OrderRequest
@@ -239,6 +239,43 @@ class SqlJobs:
         if result.rowcount:
             self._on_added()
         return result.rowcount
+
+    def shift_schedule(self, tenant_id: TenantId, by: timedelta) -> int:
+        # Row by row in Python: date arithmetic in SQL differs per dialect, and a tenant's
+        # unfinished jobs are few.
+        rows = self._conn.execute(
+            select(_c.id, _c.run_at, _c.locked_until).where(
+                _c.tenant_id == tenant_id,
+                _c.status.in_([JobStatus.PENDING.value, JobStatus.PROCESSING.value]),
+            )
+        ).all()
+        for job_id, run_at, locked_until in rows:
+            self._conn.execute(
+                update(t.jobs)
+                .where(_c.id == job_id)
+                .values(
+                    run_at=run_at - by,
+                    locked_until=None if locked_until is None else locked_until - by,
+                )
+            )
+        if rows:
+            self._on_added()
+        return len(rows)
+
+    def busy(self, tenant_id: TenantId, now: datetime) -> int:
+        count = self._conn.execute(
+            select(func.count()).where(
+                _c.tenant_id == tenant_id,
+                or_(
+                    _c.status == JobStatus.PROCESSING.value,
+                    and_(_c.status == JobStatus.PENDING.value, _c.run_at <= to_db_time(now)),
+                ),
+            )
+        ).scalar_one()
+        return int(count)
+
+    def delete_tenant(self, tenant_id: TenantId) -> int:
+        return self._conn.execute(delete(t.jobs).where(_c.tenant_id == tenant_id)).rowcount
 
     def prune_finished(self, before: datetime) -> int:
         result = self._conn.execute(

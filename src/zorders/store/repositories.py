@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from zorders.domain.accounts import Account
 from zorders.domain.catalog import Product, ProductRatePlan, ProductRatePlanCharge
-from zorders.domain.numbering import NumberKind
+from zorders.domain.numbering import CATALOG_KINDS, NumberKind
 from zorders.domain.orders import Order
 from zorders.domain.subscriptions import Subscription
 from zorders.service.tenants import Tenant, TenantSettings
@@ -406,3 +406,16 @@ class SqlCounters:
             {"p_tenant": self._tenant, "p_kind": kind.name},
         ).scalar_one()
         return int(value)
+
+
+def erase_tenant(conn: Connection, tenant_id: TenantId, *, catalog: bool) -> None:
+    """A tenant's data reset (``TenantScope.erase``)."""
+    tables = [t.accounts, t.subscriptions, t.orders, t.invoices, t.payments, t.billing_state]
+    if catalog:
+        tables += [t.products, t.product_rate_plans, t.product_rate_plan_charges]
+    for table in tables:
+        conn.execute(delete(table).where(table.c.tenant_id == tenant_id))
+    counters = delete(t.counters).where(t.counters.c.tenant_id == tenant_id)
+    if not catalog:
+        counters = counters.where(t.counters.c.kind.not_in([k.name for k in CATALOG_KINDS]))
+    conn.execute(counters)

@@ -28,6 +28,7 @@ from zorders.store.repositories import (
     SqlSubscriptions,
     SqlTenants,
     SqlTokens,
+    erase_tenant,
 )
 from zorders.types import JobId, TenantId
 
@@ -119,6 +120,9 @@ class SqlTenantScope:
     @cached_property
     def billing(self) -> SqlBillingState:
         return SqlBillingState(self._conn, self._tenant)
+
+    def erase(self, *, catalog: bool) -> None:
+        erase_tenant(self._conn, self._tenant, catalog=catalog)
 
 
 class SqlUnitOfWork:
