@@ -78,6 +78,10 @@ class Runtime:
             queue_depth=lambda: health.queue_depth(self.store.engine),
         )
 
+    def check_ready(self) -> None:
+        """Raise if the database cannot be reached (``/readyz``)."""
+        health.ping(self.store.engine)
+
     def worker(self, name: str, options: WorkerOptions | None = None) -> Worker:
         return Worker(
             self.store,
@@ -109,7 +113,7 @@ class Runtime:
             max_inflated_bytes=self.settings.max_inflated_bytes,
             ops=Operations(
                 telemetry=self.telemetry,
-                check_ready=lambda: health.ping(self.store.engine),
+                check_ready=self.check_ready,
                 emulator=self.emulator,
             ),
         )

@@ -18,6 +18,7 @@ from zorders.client import commands as client_commands
 from zorders.config import Settings, settings_from_env, settings_to_env
 from zorders.domain.periods import BillingRules, LongPeriodProration, MonthProration
 from zorders.observability.logs import FORMATS as LOG_FORMATS
+from zorders.observability.exporter import MetricsExporter
 from zorders.observability.logs import configure_logging
 from zorders.service.demo import add_demo_catalog
 from zorders.service.tenant_admin import create_tenant
@@ -141,19 +142,48 @@ def worker(
     concurrency: Annotated[
         int | None, typer.Option(envvar="ZORDERS_WORKERS", help="Worker threads.")
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            envvar="ZORDERS_METRICS_PORT",
+            help="Serve /metrics, /healthz and /readyz on this port (0: any free port).",
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(envvar="ZORDERS_METRICS_HOST", help="Address of the metrics port.")
+    ] = "127.0.0.1",
 ) -> None:
-    """Run job workers only (no HTTP), sharing the database with any number of servers."""
+    """Run job workers only (no HTTP API), sharing the database with any number of servers."""
     settings = _settings(database_url=database_url, workers=concurrency)
     _logging(settings)
     runtime = build(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    exporter = None
+    if metrics_port is not None:
+        try:
+            exporter = MetricsExporter(
+                metrics_host,
+                metrics_port,
+                render=runtime.telemetry.render,
+                check_ready=runtime.check_ready,
+            )
+        except OSError as error:
+            runtime.close()
+            raise typer.BadParameter(str(error), param_hint="--metrics-port") from None
+        exporter.start()
     runtime.start_background(max(settings.workers, 1))
+    metrics = (
+        f"; metrics on http://{escape(metrics_host)}:{exporter.port}/metrics" if exporter else ""
+    )
     console.print(
-        f"zorders worker: {max(settings.workers, 1)} thread(s) on {settings.database_url}"
+        f"zorders worker: {max(settings.workers, 1)} thread(s) on "
+        f"{escape(settings.database_url)}{metrics}"
     )
     stop.wait()
+    if exporter is not None:
+        exporter.stop()
     runtime.close()
 
 
