@@ -32,7 +32,9 @@ from zorders.service.jobs import JobKind
 from zorders.service.limits import LimitDefaults, Limiter
 from zorders.service.ports import Clock, IdFactory
 from zorders.service.submissions import ObservedOrderService
+from zorders.service.tenant_admin import TenantDataReset
 from zorders.service.tenants import Tenant
+from zorders.service.test_clock import TestClocks
 from zorders.store import health
 from zorders.store.migrate import upgrade
 from zorders.store.sql import SqlStore
@@ -115,6 +117,8 @@ class Runtime:
                 telemetry=self.telemetry,
                 check_ready=self.check_ready,
                 emulator=self.emulator,
+                test_clocks=TestClocks(self.store, self.clock, on_advance=self.emulator.advance),
+                reset=TenantDataReset(self.store, after=self.emulator.forget),
             ),
         )
 

@@ -17,8 +17,8 @@ from zorders.bootstrap import build, ensure_demo, serve_app
 from zorders.client import commands as client_commands
 from zorders.config import Settings, settings_from_env, settings_to_env
 from zorders.domain.periods import BillingRules, LongPeriodProration, MonthProration
-from zorders.observability.logs import FORMATS as LOG_FORMATS
 from zorders.observability.exporter import MetricsExporter
+from zorders.observability.logs import FORMATS as LOG_FORMATS
 from zorders.observability.logs import configure_logging
 from zorders.service.demo import add_demo_catalog
 from zorders.service.tenant_admin import create_tenant

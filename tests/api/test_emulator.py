@@ -104,6 +104,7 @@ def test_queued_directives_apply_to_the_next_jobs_in_order(enabled: ApiClient) -
                 "holdMs": 0,
                 "holdPolls": 0,
                 "failWith": {"code": 40000050, "message": "Lock competition"},
+                "crashOnce": False,
             }
         ]
         * 2

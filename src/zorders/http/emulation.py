@@ -1,8 +1,9 @@
 """The ``Zorders-Emulate`` request header on async submissions (pure ASGI).
 
-``Zorders-Emulate: hold-polls=3`` · ``hold-ms=1500`` · ``fail=40000020; message=Rate plan
-is not effective`` (pairs separated by ``;``, the message last). It sets the directive for
-the submission below it; the emulator refuses it unless the tenant turned controls on.
+``Zorders-Emulate: hold-polls=3`` · ``hold-ms=1500`` · ``crash-once`` · ``fail=40000020;
+message=Rate plan is not effective`` (settings separated by ``;``, the message last). It
+sets the directive for the submission below it; the emulator refuses it unless the tenant
+turned controls on.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ def parse_directive(text: str) -> Directive:
         if key == "message":  # the rest of the header, semicolons included
             values[key] = (value + (";" + rest if rest else "")).strip()
             break
+        if key == "crash-once" and (not equals or value.strip() in ("1", "true")):
+            values[key] = "1"
+            continue
         if not equals or key not in ("hold-ms", "hold-polls", "fail"):
             raise InvalidValue(
                 f"Zorders-Emulate: unknown setting '{part.strip()}'; use hold-ms, "
-                "hold-polls, fail and message."
+                "hold-polls, crash-once, fail and message."
             )
         if not value.strip().isdigit():
             raise InvalidValue(f"Zorders-Emulate: '{key}' takes a whole number.")
@@ -42,6 +46,7 @@ def parse_directive(text: str) -> Directive:
         hold_ms=int(values.get("hold-ms", 0)),
         hold_polls=int(values.get("hold-polls", 0)),
         fail_code=int(values["fail"]) if "fail" in values else None,
+        crash_once="crash-once" in values,
         **({"fail_message": values["message"]} if values.get("message") else {}),
     )
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import zorders
 from zorders.observability.telemetry import Telemetry
 from zorders.service.emulator import Emulator
+from zorders.service.tenant_admin import TenantDataReset
+from zorders.service.test_clock import TestClocks
 
 
 def _always_ready() -> None:
@@ -25,3 +27,6 @@ class Operations:
     check_ready: Callable[[], None] = _always_ready
     #: Emulator controls (``/zorders/emulator``); None where the runtime offers none.
     emulator: Emulator | None = None
+    #: Tenants' test clocks and data resets (emulator controls too).
+    test_clocks: TestClocks | None = None
+    reset: TenantDataReset | None = None

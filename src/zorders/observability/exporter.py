@@ -30,7 +30,7 @@ class MetricsExporter:
         exporter = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_GET(self) -> None:
                 exporter._answer(self)
 
             def log_message(self, format: str, *args: object) -> None:

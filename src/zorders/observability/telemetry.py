@@ -14,6 +14,8 @@ COMPLETED = "completed"
 FAILED = "failed"
 RETRIED = "retried"
 LEASE_LOST = "lease_lost"
+#: The run was abandoned as a crashed worker's would be; the rescuer returns the job.
+CRASHED = "crashed"
 
 
 class Telemetry:
@@ -42,7 +44,7 @@ class Telemetry:
         )
         self.jobs_retried = r.counter(
             "zorders_jobs_retried_total",
-            "Job runs given back to the queue (lock contention, lost lease), by kind.",
+            "Job runs given back to the queue (lock contention, lost lease, crash), by kind.",
             ("kind",),
         )
         self.job_duration = r.histogram(
@@ -107,4 +109,4 @@ def _log_scrape_error(name: str, error: Exception) -> None:
     log.warning("metric %s could not be read: %s", name, error)
 
 
-__all__ = ["COMPLETED", "FAILED", "LEASE_LOST", "RETRIED", "Labels", "Telemetry"]
+__all__ = ["COMPLETED", "CRASHED", "FAILED", "LEASE_LOST", "RETRIED", "Labels", "Telemetry"]

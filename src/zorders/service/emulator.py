@@ -1,10 +1,12 @@
 """Emulator controls, off unless a tenant turns them on: hold jobs ``Processing`` for a time
-or a number of polls, or fail them with a chosen Zuora code and message.
+or a number of polls, fail them with a chosen Zuora code and message, or crash their
+worker once so the rescuer must finish them.
 
 State lives in the serving process (its in-process workers run the jobs it accepted), so
 the controls suit the single ``zorders serve`` a test suite starts. The engine stays
-honest: a failed job really fails (no effects, nothing written), and a held job has really
-run — only its polls answer ``Processing`` until the hold ends.
+honest: a failed job really fails (no effects, nothing written), a held job has really
+run — only its polls answer ``Processing`` until the hold ends — and a crashed run really
+loses what it wrote and really waits for its lease to run out.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from zorders.domain.errors import Category, InvalidValue, ZuoraError
-from zorders.service.jobs import Job, JobKind, JobOutcome, JobResult, JobStatus
+from zorders.service.jobs import Job, JobKind, JobOutcome, JobResult, JobStatus, WorkerCrash
 from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
 from zorders.service.queries import Queries
 from zorders.types import JobId, TenantId
@@ -34,6 +36,8 @@ class Directive:
     #: Fail the job with ``[fail_code]: fail_message`` instead of running it.
     fail_code: int | None = None
     fail_message: str = "Failed on purpose by the zorders emulator."
+    #: The first run's worker crashes after the handler wrote its effects, before commit.
+    crash_once: bool = False
 
     def __post_init__(self) -> None:
         if self.hold_ms < 0 or self.hold_polls < 0:
@@ -48,6 +52,7 @@ REQUESTED: ContextVar[Directive | None] = ContextVar("zorders_emulate", default=
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class _Attached:
+    tenant_id: TenantId
     directive: Directive
     held_until: datetime
 
@@ -74,6 +79,7 @@ class Emulator:
         self._queued: dict[TenantId, list[Directive]] = {}
         self._jobs: dict[JobId, _Attached] = {}
         self._polls: dict[JobId, int] = {}
+        self._crashed: set[JobId] = set()
 
     # -- the admin API ----------------------------------------------------------------
 
@@ -104,6 +110,26 @@ class Emulator:
         with self._lock:
             self._queued.pop(tenant_id, None)
 
+    def forget(self, tenant_id: TenantId) -> None:
+        """Drop the tenant's queued directives and those of its jobs (a data reset)."""
+        with self._lock:
+            self._queued.pop(tenant_id, None)
+            for job_id in [j for j, a in self._jobs.items() if a.tenant_id == tenant_id]:
+                self._jobs.pop(job_id)
+                self._polls.pop(job_id, None)
+                self._crashed.discard(job_id)
+
+    def advance(self, tenant_id: TenantId, by: timedelta) -> None:
+        """The tenant's test clock moved ``by``: its time-based holds end that much sooner."""
+        with self._lock:
+            for job_id, attached in self._jobs.items():
+                if attached.tenant_id == tenant_id:
+                    self._jobs[job_id] = replace(attached, held_until=attached.held_until - by)
+
+    def require(self, tenant_id: TenantId) -> None:
+        """Refuse a control the tenant has not turned on (test clock, data reset)."""
+        self._require(tenant_id)
+
     def _require(self, tenant_id: TenantId) -> None:
         if tenant_id not in self._enabled:
             raise InvalidValue(
@@ -129,12 +155,26 @@ class Emulator:
                 oldest = next(iter(self._jobs))
                 self._jobs.pop(oldest)
                 self._polls.pop(oldest, None)
+                self._crashed.discard(oldest)
             held_until = self._clock.now() + timedelta(milliseconds=directive.hold_ms)
-            self._jobs[job_id] = _Attached(directive=directive, held_until=held_until)
+            self._jobs[job_id] = _Attached(
+                tenant_id=tenant_id, directive=directive, held_until=held_until
+            )
 
     def directive(self, job_id: JobId) -> Directive | None:
         attached = self._jobs.get(job_id)
         return None if attached is None else attached.directive
+
+    def crash_now(self, job_id: JobId) -> bool:
+        """True the first time a ``crash_once`` job runs (the run that crashes), else False."""
+        directive = self.directive(job_id)
+        if directive is None or not directive.crash_once:
+            return False
+        with self._lock:
+            if job_id in self._crashed:
+                return False
+            self._crashed.add(job_id)
+            return True
 
     def as_polled(self, outcome: JobOutcome) -> JobOutcome:
         """A finished job reads ``Processing`` while its hold lasts; each call is a poll."""
@@ -162,7 +202,14 @@ def emulated_handlers(
     def wrap(handler: Handler) -> Handler:
         def run(job: Job, uow: UnitOfWork, clock: Clock, ids: IdFactory) -> JobResult:
             directive = emulator.directive(job.id)
-            if directive is not None and directive.fail_code is not None:
+            if directive is None:
+                return handler(job, uow, clock, ids)
+            if emulator.crash_now(job.id):
+                # After the handler's writes, before the commit: the crash exactly-once
+                # effects are about (the rolled-back writes must not reappear).
+                handler(job, uow, clock, ids)
+                raise WorkerCrash(f"job {job.id}: crashed once on purpose")
+            if directive.fail_code is not None:
                 raise EmulatedFailure(directive.fail_code, directive.fail_message)
             return handler(job, uow, clock, ids)
 

@@ -42,6 +42,12 @@ class JobStatus(Enum):
 JobResult = CreateOrderResult | PreviewOrderResult
 
 
+class WorkerCrash(Exception):
+    """Raised by a handler to end its run as a crashed worker would: nothing the run wrote
+    is committed, the job is neither completed nor failed, and it keeps its lease until
+    the rescuer gives it to another worker (the emulator's ``crash-once``)."""
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Job:
     id: JobId

@@ -20,6 +20,7 @@ from zorders.service.results import (
     SubscriptionOutcome,
 )
 from zorders.service.tenants import billing_rules
+from zorders.service.test_clock import tenant_clock
 from zorders.types import JobId, TenantId
 
 #: Zuora's documented size limits per call (facts §2 "Size limits").
@@ -103,7 +104,7 @@ def create_order(
     """Apply the order and write everything it creates in ``uow`` (all or nothing)."""
     scope = uow.tenant(tenant_id)
     context = load_order_context(scope, request)
-    now = clock.now()
+    now = tenant_clock(uow, tenant_id, clock).now()
     numbering = SequenceNumbering(scope.counters, ids)
     created_at = now.strftime("%Y-%m-%d %H:%M:%S")
     outcome = place_order(

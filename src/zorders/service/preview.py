@@ -22,6 +22,7 @@ from zorders.service.ports import Clock, IdFactory, UnitOfWork
 from zorders.service.preview_delta import delta_items, per_charge
 from zorders.service.results import PreviewInvoice, PreviewOrderResult, SubscriptionMetrics
 from zorders.service.tenants import billing_rules
+from zorders.service.test_clock import tenant_clock
 from zorders.types import TenantId
 
 _SUPPORTED_TYPES = frozenset(
@@ -50,7 +51,7 @@ def preview_order(
         raise not_supported("Previewing 'orderLineItems'")
     scope = uow.tenant(tenant_id)
     context = load_order_context(scope, request)
-    now = clock.now()
+    now = tenant_clock(uow, tenant_id, clock).now()
     outcome = place_order(
         request,
         context,

@@ -15,7 +15,7 @@ class JobEvents(Protocol):
         ...
 
     def job_finished(self, kind: str, outcome: str, seconds: float) -> None:
-        """A run ended: ``completed``, ``failed``, ``retried`` or ``lease_lost``."""
+        """A run ended: ``completed``, ``failed``, ``retried``, ``lease_lost`` or ``crashed``."""
         ...
 
 

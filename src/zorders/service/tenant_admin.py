@@ -1,17 +1,18 @@
-"""Creating tenants (and the demo tenant) with their client credentials."""
+"""Creating tenants (and the demo tenant) with their client credentials; resetting their data."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from zorders.domain.errors import BusinessRuleViolation, Resource
+from zorders.domain.errors import BusinessRuleViolation, NotFound, Resource
 from zorders.service.auth import (
     check_credentials_shape,
     hash_secret,
     new_client_secret,
     verify_secret,
 )
-from zorders.service.ports import Clock, IdFactory, UnitOfWork
+from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
 from zorders.service.tenants import IssuedCredentials, Tenant, TenantSettings
 from zorders.types import TenantId
 
@@ -87,3 +88,43 @@ def ensure_tenant(
         existing = replace(existing, client_id=client_id, secret_hash=hash_secret(client_secret))
         uow.tenants.update(existing)
     return existing, False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ResetCounts:
+    jobs: int
+    idempotency_keys: int
+
+
+def reset_tenant_data(uow: UnitOfWork, tenant_id: TenantId, *, catalog: bool) -> ResetCounts:
+    """Give the tenant a clean slate, as a test suite wants between tests: no accounts,
+    subscriptions, orders, invoices, payments, jobs or idempotency keys, numbers from 1
+    again, and its test clock back on real time. Its credentials and settings stay, and
+    its catalog unless ``catalog``. A job running meanwhile loses its row, so its worker's
+    completion finds no lease and rolls its writes back: nothing reappears."""
+    tenant = uow.tenants.get(tenant_id)
+    if tenant is None:
+        raise NotFound("The tenant does not exist.", resource=Resource.TENANT)
+    uow.tenant(tenant_id).erase(catalog=catalog)
+    counts = ResetCounts(
+        jobs=uow.jobs.delete_tenant(tenant_id),
+        idempotency_keys=uow.idempotency.delete_tenant(tenant_id),
+    )
+    if tenant.settings.clock_offset_ms:
+        uow.tenants.update(replace(tenant, settings=replace(tenant.settings, clock_offset_ms=0)))
+    return counts
+
+
+class TenantDataReset:
+    """``reset_tenant_data`` in its own transaction, then ``after`` (the emulator forgets the
+    tenant's directives)."""
+
+    def __init__(self, store: Store, *, after: Callable[[TenantId], None]) -> None:
+        self._store = store
+        self._after = after
+
+    def reset(self, tenant_id: TenantId, *, catalog: bool) -> ResetCounts:
+        with self._store.begin() as uow:
+            counts = reset_tenant_data(uow, tenant_id, catalog=catalog)
+        self._after(tenant_id)
+        return counts

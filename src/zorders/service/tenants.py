@@ -30,6 +30,8 @@ class TenantSettings:
     high_volume_concurrency_limit: int | None = None
     #: Zuora's "Define Billing Rules" proration settings, with Zuora's defaults.
     billing: BillingRules = field(default_factory=BillingRules)
+    #: How far the tenant's test clock is ahead of real time (service/test_clock.py).
+    clock_offset_ms: int = 0
 
 
 def billing_rules(uow: UnitOfWork, tenant_id: TenantId) -> BillingRules:

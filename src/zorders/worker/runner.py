@@ -12,7 +12,7 @@ from datetime import timedelta
 from zorders.domain.errors import InternalError, LockContention, ZuoraError
 from zorders.observability.logs import log_context
 from zorders.service.handlers import JOB_HANDLERS, JobHandler
-from zorders.service.jobs import Job, JobKind, job_error_text
+from zorders.service.jobs import Job, JobKind, WorkerCrash, job_error_text
 from zorders.service.ports import Clock, IdFactory, Store
 from zorders.service.telemetry import JobEvents, NoJobEvents
 
@@ -107,6 +107,11 @@ class Worker:
         except _LeaseLost:
             log.warning("job %s: lease lost, its effects were rolled back", job.id)
             return "lease_lost"
+        except WorkerCrash:
+            # Walk away as a dead worker would: the heartbeat stops with this run, so the
+            # lease runs out and the rescuer hands the job to a worker again.
+            log.warning("job %s: its worker crashed (emulated); the rescuer will return it", job.id)
+            return "crashed"
         except LockContention as error:
             return self._retry_or_fail(job, error)
         except ZuoraError as error:
