@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 import zorders
 from zorders.adapters import RandomIds, SystemClock
-from zorders.config import Settings, settings_from_env
+from zorders.config import MEMORY_URL, Settings, settings_from_env
 from zorders.http.app import create_app
 from zorders.http.context import ApiContext
 from zorders.http.operations import Operations
@@ -30,12 +30,12 @@ from zorders.service.handlers import JOB_HANDLERS
 from zorders.service.idempotency import IdempotencyService
 from zorders.service.jobs import JobKind
 from zorders.service.limits import LimitDefaults, Limiter
-from zorders.service.ports import Clock, IdFactory
+from zorders.service.ports import Clock, IdFactory, Store
 from zorders.service.submissions import ObservedOrderService
 from zorders.service.tenant_admin import TenantDataReset
 from zorders.service.tenants import Tenant
 from zorders.service.test_clock import TestClocks
-from zorders.store import health
+from zorders.store.memory import MemoryStore
 from zorders.store.migrate import upgrade
 from zorders.store.sql import SqlStore
 from zorders.worker.maintenance import Maintenance
@@ -46,7 +46,7 @@ from zorders.worker.runner import Worker, WorkerOptions
 @dataclass(kw_only=True)
 class Runtime:
     settings: Settings
-    store: SqlStore
+    store: Store
     clock: Clock
     ids: IdFactory
     workers: list[Worker] = field(default_factory=list)
@@ -77,12 +77,12 @@ class Runtime:
         return Telemetry(
             version=zorders.__version__,
             job_kinds=[kind.value for kind in JobKind],
-            queue_depth=lambda: health.queue_depth(self.store.engine),
+            queue_depth=self.store.queue_depth,
         )
 
     def check_ready(self) -> None:
         """Raise if the database cannot be reached (``/readyz``)."""
-        health.ping(self.store.engine)
+        self.store.ping()
 
     def worker(self, name: str, options: WorkerOptions | None = None) -> Worker:
         return Worker(
@@ -161,11 +161,19 @@ def build(
     settings: Settings, *, clock: Clock | None = None, ids: IdFactory | None = None
 ) -> Runtime:
     """Open the store and migrate it; start nothing yet."""
-    store = SqlStore(settings.database_url)
-    upgrade(store.engine)
+    store = open_store(settings.database_url)
     return Runtime(
         settings=settings, store=store, clock=clock or SystemClock(), ids=ids or RandomIds()
     )
+
+
+def open_store(database_url: str) -> Store:
+    """The store ``database_url`` names, migrated if it is a database."""
+    if database_url.startswith(MEMORY_URL):
+        return MemoryStore()  # nothing to migrate: its tables start empty in this process
+    store = SqlStore(database_url)
+    upgrade(store.engine)
+    return store
 
 
 def ensure_demo(runtime: Runtime) -> Tenant:

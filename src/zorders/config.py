@@ -7,6 +7,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 ENV_PREFIX = "ZORDERS_"
+#: The database URL of the memory store: for tests and demos, its data dies with the
+#: process, so it serves one process only (docs/durability.md).
+MEMORY_URL = "memory://"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -39,6 +42,10 @@ class Settings:
     rate_limit_per_minute: int = 50_000
     concurrency_limit: int = 40
     high_volume_concurrency_limit: int = 200
+
+    @property
+    def in_memory(self) -> bool:
+        return self.database_url.startswith(MEMORY_URL)
 
     def with_overrides(self, **values: Any) -> Settings:
         """These settings with the non-None ``values`` (command-line flags) applied."""

@@ -331,6 +331,14 @@ class Store(Protocol):
         enough to run on an event loop; False when it is a network round trip."""
         ...
 
+    def queue_depth(self) -> Mapping[str, int]:
+        """Unfinished jobs by status (``pending``, ``processing``), for metrics scrapes."""
+        ...
+
+    def ping(self) -> None:
+        """Raise if the store cannot be reached (``/readyz``)."""
+        ...
+
     def wait_for_jobs(self, timeout: float) -> None:
         """Block until a job may be runnable (a commit added one) or ``timeout`` passes."""
         ...

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from zorders.service.jobs import JobOutcome
+from zorders.store import health
 from zorders.store.idempotency import SqlIdempotency
 from zorders.store.invoicing import SqlBillingState, SqlInvoices, SqlPayments
 from zorders.store.jobs import OUTCOME_SELECT, OUTCOME_SQL, SqlJobs, outcome_from_row
@@ -200,6 +201,12 @@ class SqlStore:
                     OUTCOME_SELECT, {"job_id": job_id, "tenant_id": tenant_id}
                 ).first()
         return None if found is None else outcome_from_row(job_id, *found)
+
+    def queue_depth(self) -> dict[str, int]:
+        return health.queue_depth(self.engine)
+
+    def ping(self) -> None:
+        health.ping(self.engine)
 
     def _sqlite_reader(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._reader, "conn", None)
