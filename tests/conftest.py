@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,10 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.stores import DATABASE_KINDS, STORE_KINDS, store_url
 from tests.support import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, CountingIds, StubClock
-from zorders.bootstrap import Runtime, build, ensure_demo
+from zorders.bootstrap import Runtime, build, ensure_demo, open_store
 from zorders.config import Settings
 from zorders.http.app import create_app
+from zorders.service.ports import Store
 from zorders.worker.runner import Worker
 
 #: Where PostgreSQL tiers connect; `.ci/run` sets it, and requires it in CI.
@@ -81,15 +82,24 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=DATABASE_KINDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each store the product supports; the PostgreSQL tier needs a server."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        shutil.copyfile(template, tmp_path / "zorders.db")
-        return f"sqlite:///{tmp_path / 'zorders.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
+    """Each database the product supports; the PostgreSQL tier needs a server."""
+    return store_url(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture
+def store(store_kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each store, memory included, fresh for the test (tests/stores.py)."""
+    opened = open_store(store_url(store_kind, request, tmp_path))
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(autouse=True)

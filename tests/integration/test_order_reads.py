@@ -1,29 +1,17 @@
-"""The order and subscription-version reads of every store (SQLite and PostgreSQL)."""
+"""The order and subscription-version reads of every store (memory, SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
-import pytest
-
 from tests.unit.domain.builders import create
 from zorders.domain.orders import Order, OrderStatus
-from zorders.store.migrate import upgrade
-from zorders.store.sql import SqlStore
+from zorders.service.ports import Store
 from zorders.types import TenantId
 
 TENANT = TenantId("t" * 32)
 OTHER = TenantId("o" * 32)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[SqlStore]:
-    s = SqlStore(database_url)
-    upgrade(s.engine)
-    yield s
-    s.close()
 
 
 def _order(n: int, created_at: str) -> Order:
@@ -41,7 +29,7 @@ def _order(n: int, created_at: str) -> Order:
     )
 
 
-def test_orders_list_newest_first_with_ties_broken_by_id(store: SqlStore) -> None:
+def test_orders_list_newest_first_with_ties_broken_by_id(store: Store) -> None:
     with store.begin() as uow:
         orders = uow.tenant(TENANT).orders
         orders.add(_order(1, "2027-01-01 10:00:00"))
@@ -58,7 +46,7 @@ def test_orders_list_newest_first_with_ties_broken_by_id(store: SqlStore) -> Non
     assert [o.number for o in picked] == ["O-00000002", "O-00000001"]  # not another tenant's
 
 
-def test_every_version_of_a_subscription_oldest_first(store: SqlStore) -> None:
+def test_every_version_of_a_subscription_oldest_first(store: Store) -> None:
     first = create()
     second = first.next_version(id="v2", order_number="O-00000002")
     third = replace(second.next_version(id="v3", order_number="O-00000003"), notes="third")
