@@ -37,7 +37,10 @@ console = Console(stderr=True, soft_wrap=True)
 DatabaseUrl = Annotated[
     str | None,
     typer.Option(
-        "--database-url", envvar="ZORDERS_DATABASE_URL", help="sqlite:///… or postgresql://…"
+        "--database-url",
+        envvar="ZORDERS_DATABASE_URL",
+        help="sqlite:///… or postgresql://…; memory:// for tests and demos (one process, "
+        "not durable).",
     ),
 ]
 
@@ -56,6 +59,17 @@ def _settings(**overrides: object) -> Settings:
     if settings.processes < 1:
         raise typer.BadParameter("must be 1 or more", param_hint="--processes / ZORDERS_PROCESSES")
     return settings
+
+
+def _in_this_process_only(settings: Settings, command: str) -> None:
+    """Refuse ``command`` on the memory store: its data lives in one ``zorders serve``
+    process and dies with it, so no other process (or later command) can see it."""
+    if settings.in_memory:
+        raise typer.BadParameter(
+            f"{command} needs a database other processes can open; memory:// lives inside "
+            "one `zorders serve` process (use sqlite:///… or postgresql://…)",
+            param_hint="--database-url / ZORDERS_DATABASE_URL",
+        )
 
 
 def _logging(settings: Settings) -> None:
@@ -86,6 +100,8 @@ def serve(
     settings = _settings(
         host=host, port=port, database_url=database_url, workers=workers, processes=processes
     )
+    if settings.processes > 1:
+        _in_this_process_only(settings, f"--processes {settings.processes}")
     _logging(settings)
     runtime = build(settings)
     ensure_demo(runtime)
@@ -155,6 +171,7 @@ def worker(
 ) -> None:
     """Run job workers only (no HTTP API), sharing the database with any number of servers."""
     settings = _settings(database_url=database_url, workers=concurrency)
+    _in_this_process_only(settings, "zorders worker")
     _logging(settings)
     runtime = build(settings)
     stop = threading.Event()
@@ -191,6 +208,9 @@ def worker(
 def migrate(database_url: DatabaseUrl = None) -> None:
     """Apply the database migrations and exit."""
     settings = _settings(database_url=database_url)
+    if settings.in_memory:
+        console.print("memory:// has no schema to migrate: each process starts it empty")
+        return
     build(settings).close()
     console.print(f"migrated {escape(settings.database_url)}")
 
@@ -246,7 +266,9 @@ def tenants_create(
         parse_version(zuora_version)
     except ZuoraError as error:
         raise typer.BadParameter(error.message, param_hint="--zuora-version") from None
-    runtime = build(_settings(database_url=database_url))
+    settings = _settings(database_url=database_url)
+    _in_this_process_only(settings, "zorders tenants create")
+    runtime = build(settings)
     try:
         with runtime.store.begin() as uow:
             issued = create_tenant(
