@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, TypeVar
@@ -29,10 +29,12 @@ from zorders.types import TenantId
 T = TypeVar("T")
 
 
-def _docs(table: Mapping[str, Doc[T]], tenant: TenantId) -> list[T]:
-    """The tenant's documents in insertion order (the SQL tables' ``seq``)."""
-    rows = sorted((d for d in table.values() if d.tenant == tenant), key=lambda d: d.seq)
-    return [d.value for d in rows]
+def _docs(
+    table: Mapping[str, Doc[T]], tenant: TenantId, where: Callable[[T], bool] = lambda _: True
+) -> list[T]:
+    """The tenant's documents that match ``where``, in insertion order (the SQL ``seq``)."""
+    rows = [d for d in table.values() if d.tenant == tenant and where(d.value)]
+    return [d.value for d in sorted(rows, key=lambda d: d.seq)]
 
 
 def _owned(table: Mapping[str, Doc[T]], tenant: TenantId, key: str) -> T | None:
@@ -105,20 +107,17 @@ class MemoryCatalog:
     def add_product(self, product: Product) -> None:
         products = self._tx.write("products").products
         unique(products, product.id, "products", "id")
-        for other in _docs(products, self._tenant):
-            if other.sku == product.sku:
-                raise ConstraintViolation("products", "tenant_id", "sku")
-            if other.product_number == product.product_number:
-                raise ConstraintViolation("products", "tenant_id", "product_number")
+        if _docs(products, self._tenant, lambda p: p.sku == product.sku):
+            raise ConstraintViolation("products", "tenant_id", "sku")
+        if _docs(products, self._tenant, lambda p: p.product_number == product.product_number):
+            raise ConstraintViolation("products", "tenant_id", "product_number")
         products[product.id] = Doc(self._tenant, self._tx.seq(), product)
 
     def add_rate_plan(self, plan: ProductRatePlan) -> None:
         plans = self._tx.write("rate_plans").rate_plans
         unique(plans, plan.id, "product_rate_plans", "id")
-        if any(
-            p.product_rate_plan_number == plan.product_rate_plan_number
-            for p in _docs(plans, self._tenant)
-        ):
+        number = plan.product_rate_plan_number
+        if _docs(plans, self._tenant, lambda p: p.product_rate_plan_number == number):
             raise ConstraintViolation("product_rate_plans", "tenant_id", "number")
         plans[plan.id] = Doc(self._tenant, self._tx.seq(), plan)
 
@@ -128,14 +127,10 @@ class MemoryCatalog:
         charges[charge.id] = Doc(self._tenant, self._tx.seq(), charge)
 
     def product(self, key: str) -> Product | None:
-        return next(
-            (
-                p
-                for p in _docs(self._tx.read.products, self._tenant)
-                if key in (p.id, p.sku, p.product_number)
-            ),
-            None,
+        found = _docs(
+            self._tx.read.products, self._tenant, lambda p: key in (p.id, p.sku, p.product_number)
         )
+        return found[0] if found else None
 
     def products(self, *, offset: int, limit: int) -> Sequence[Product]:
         newest_first = _docs(self._tx.read.products, self._tenant)[::-1]
@@ -146,20 +141,19 @@ class MemoryCatalog:
         by_id = _owned(plans, self._tenant, key)
         if by_id is not None:
             return by_id
-        return next(
-            (p for p in _docs(plans, self._tenant) if p.product_rate_plan_number == key), None
-        )
+        found = _docs(plans, self._tenant, lambda p: p.product_rate_plan_number == key)
+        return found[0] if found else None
 
     def rate_plans_of(self, product_id: str) -> Sequence[ProductRatePlan]:
-        plans = _docs(self._tx.read.rate_plans, self._tenant)
-        return [p for p in plans if p.product_id == product_id]
+        return _docs(self._tx.read.rate_plans, self._tenant, lambda p: p.product_id == product_id)
 
     def charge(self, charge_id: str) -> ProductRatePlanCharge | None:
         return _owned(self._tx.read.charges, self._tenant, charge_id)
 
     def charges_of(self, rate_plan_id: str) -> Sequence[ProductRatePlanCharge]:
-        charges = _docs(self._tx.read.charges, self._tenant)
-        return [c for c in charges if c.product_rate_plan_id == rate_plan_id]
+        return _docs(
+            self._tx.read.charges, self._tenant, lambda c: c.product_rate_plan_id == rate_plan_id
+        )
 
 
 class _Numbered:
