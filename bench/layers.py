@@ -20,7 +20,8 @@ from bench import db, refapps
 from bench.procs import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from bench.workload import create_body, create_request
 from zorders.http.app import create_app
-from zorders.http.poll import JobPollRoute, PollFirstApp
+from zorders.http.hot_path import PollFirstApp
+from zorders.http.poll import JobPollRoute
 from zorders.worker.runner import Worker
 
 App = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]

@@ -17,9 +17,20 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import ApiClient
-from tests.support import FLAT, PER_UNIT, TIERED, create_subscription, order, preview
+from tests.support import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    FLAT,
+    PER_UNIT,
+    TIERED,
+    create_subscription,
+    order,
+    preview,
+)
 from zorders.http.app import create_app
+from zorders.http.hot_path import FusedPoll
 from zorders.http.poll import JobPollRoute
+from zorders.service.auth import Authenticator
 from zorders.service.tenant_admin import create_tenant
 from zorders.service.tenants import TenantSettings
 
@@ -142,3 +153,82 @@ def test_other_paths_and_methods_reach_the_router(client: ApiClient, reference: 
         )
         assert _comparable(fast) == _comparable(slow)
         assert fast.status_code == 405
+
+
+def _handed_to_the_layers(client: ApiClient) -> list[str]:
+    """The polls ``FusedPoll`` hands to the layered stack from now on (their paths)."""
+    client.get("/v1/async-jobs/warm-up")  # the poll stack is built on the first poll
+    fused = client.app._poll_stack  # type: ignore[attr-defined]
+    assert isinstance(fused, FusedPoll)
+    handed: list[str] = []
+    layered = fused.stack
+
+    async def spy(scope: Any, receive: Any, send: Any) -> None:
+        handed.append(scope["path"])
+        await layered(scope, receive, send)
+
+    fused.stack = spy
+    return handed
+
+
+def test_everyday_polls_are_fused_and_the_rest_layered(
+    client: ApiClient, reference: TestClient
+) -> None:
+    job_id = client.post("/v1/async/orders", json=order(create_subscription(FLAT))).json()["jobId"]
+    client.drain()
+    path = f"/v1/async-jobs/{job_id}"
+    handed = _handed_to_the_layers(client)
+    for headers in (
+        {},
+        {"Zuora-Track-Id": "t-1"},
+        {"Zuora-Version": "223.0"},
+        {"Zuora-Version": "2024-05-20", "Zuora-Track-Id": "x" * 64},
+        {"Zuora-Version": ""},
+        {"Accept-Encoding": "gzip"},
+    ):
+        assert _same(client, reference, path, **headers) == 200
+    assert _same(client, reference, "/v1/async-jobs/unknown") == 404
+    assert handed == []
+    for headers in (
+        {"Zuora-Track-Id": "a:b"},
+        {"Zuora-Track-Id": "x" * 65},
+        {"Zuora-Version": "banana"},
+        {"Zuora-Version": " "},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": "Basic abc"},
+    ):
+        assert _same(client, reference, path, **headers) in (400, 401)
+    assert handed == [path] * 6
+
+
+def test_a_token_new_to_the_process_is_checked_by_the_layers_once(client: ApiClient) -> None:
+    job_id = client.post("/v1/async/orders", json=order(create_subscription(FLAT))).json()["jobId"]
+    handed = _handed_to_the_layers(client)
+    # A token another process issued: in the store, unknown to this one.
+    other = Authenticator(client.runtime.store, client.runtime.clock, client.runtime.ids)
+    client.headers["Authorization"] = (
+        f"Bearer {other.issue_token(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET).token}"
+    )
+    statuses = [client.get(f"/v1/async-jobs/{job_id}").status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    assert len(handed) == 1
+
+
+def test_fused_polls_count_against_the_limits_and_release_them(client: ApiClient) -> None:
+    job_id = client.post("/v1/async/orders", json=order(create_subscription(FLAT))).json()["jobId"]
+    client.headers["Authorization"] = f"Bearer {_tenant(client, rate_limit_per_minute=3)}"
+    path = f"/v1/async-jobs/{job_id}"
+    client.get(path)  # the new token is resolved by the layers
+    handed = _handed_to_the_layers(client)  # its warm-up poll is the second of three
+    fused = client.get("/v1/async-jobs/unknown", headers={"Zuora-Version": "2024-05-20"})
+    assert fused.status_code == 404
+    assert fused.headers["RateLimit-Remaining"] == "0"
+    assert fused.headers["Concurrency-Limit-Remaining"] == "39"  # released after each call
+    assert handed == []
+    refused = client.get(path, headers={"Zuora-Track-Id": "t-429"})
+    assert refused.status_code == 429
+    assert refused.json()["reasons"][0]["code"] % 100 == 70
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["Zuora-Track-Id"] == "t-429"
+    assert len(refused.headers["Zuora-Request-Id"]) == 36
+    assert handed == [path]  # refused by the layers, which answer 429 as ever

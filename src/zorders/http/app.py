@@ -30,11 +30,12 @@ from zorders.http.endpoints import (
     subscriptions,
     zorders_jobs,
 )
+from zorders.http.hot_path import PollFirstApp
 from zorders.http.idempotency import IdempotencyMiddleware
 from zorders.http.limits import LimitsMiddleware
 from zorders.http.metrics import HttpMetricsMiddleware, RouteCapture
 from zorders.http.middleware import ZuoraHeadersMiddleware
-from zorders.http.poll import JobPollRoute, PollFirstApp
+from zorders.http.poll import JobPollRoute
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -43,7 +44,8 @@ GZIP_OVER_BYTES = 1000
 
 
 def create_app(context: ApiContext, lifespan: Lifespan | None = None) -> FastAPI:
-    # A FastAPI app whose job polls (the hot path) skip FastAPI's outer layers: http/poll.py.
+    # A FastAPI app whose job polls (the hot path) skip FastAPI's outer layers and whose
+    # everyday poll runs the middleware below fused into one function: http/hot_path.py.
     app = PollFirstApp(
         title="zorders",
         version=zorders.__version__,

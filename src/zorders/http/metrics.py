@@ -81,10 +81,10 @@ class HttpMetricsMiddleware:
             route = route_template(scope)
             self.telemetry.http_request(scope["method"], route, status, elapsed)
             if access_log.isEnabledFor(logging.DEBUG):
-                _log_access(scope, route, status, elapsed)
+                log_access(scope, route, status, elapsed)
 
 
-def _log_access(scope: Scope, route: str, status: int, elapsed: float) -> None:
+def log_access(scope: Scope, route: str, status: int, elapsed: float) -> None:
     track = None
     for key, value in scope.get("headers", ()):
         if key == b"zuora-track-id":

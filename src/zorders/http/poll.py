@@ -13,11 +13,8 @@ Its answers are the FastAPI route's (``endpoints/jobs.py``), which stays for the
 document, compressed by Starlette's ``GZipMiddleware`` rules for a one-message answer;
 ``tests/api/test_job_poll.py`` holds the two to the same bytes.
 
-``PollFirstApp`` goes one step further: a poll skips FastAPI's own outer layers too (its
-per-request OpenTelemetry check, the server-error, exception-telemetry and body-limit
-middleware), running only the user middleware outside ``JobPollRoute``. An exception on
-that path reaches uvicorn, which answers the same 500 as the server-error middleware
-would, and closes the connection.
+``http/hot_path.py`` hands polls to this route without FastAPI's outer layers, and runs
+the middleware around it fused into one function for the everyday poll.
 """
 
 from __future__ import annotations
@@ -25,7 +22,6 @@ from __future__ import annotations
 import zlib
 
 import anyio.to_thread
-from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import BaseRoute
@@ -59,6 +55,8 @@ class JobPollRoute:
         self.app = app
         self.context = context
         self.gzip_over = gzip_over_bytes
+        # Where the store's reads happen is fixed when it is built (SQLite: this process).
+        self.local_reads = context.queries.local_reads
         #: The FastAPI route this one stands in for: metrics label requests by its template.
         self.route: BaseRoute = next(
             r for r in jobs.router.routes if getattr(r, "path", None) == POLL_PATH
@@ -69,6 +67,20 @@ class JobPollRoute:
         if job_id is None:
             await self.app(scope, receive, send)
             return
+        version = None
+        for key, value in scope["headers"]:
+            if key == b"zuora-version":
+                version = value.decode("latin-1")
+                break
+        status, headers, body = await self.respond(scope, receive, job_id, version)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def respond(
+        self, scope: Scope, receive: Receive, job_id: str, version: str | None
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The answer to a poll of ``job_id``: status, headers and body, compressed as
+        ``GZipMiddleware`` would (app.py). ``version`` is the first ``Zuora-Version`` header."""
         # What the router would have left in the scope for the layers around it.
         scope["route"] = self.route
         scope["path_params"] = {"jobId": job_id}
@@ -79,26 +91,24 @@ class JobPollRoute:
             scope["state"]["tenant"] = tenant  # errors answer in the tenant's version
             require_orders(tenant)
             queries = self.context.queries
-            if queries.local_reads:
+            if self.local_reads:
                 outcome = queries.job_outcome(tenant.id, job_id)
             else:
                 outcome = await run_in_threadpool(queries.job_outcome, tenant.id, job_id)
         except ZuoraError as error:
             response = error_response(Request(scope, receive), [error])
-            await self._answer(
-                scope, send, response.status_code, response.raw_headers, bytes(response.body)
+            return await self._encoded(
+                scope, response.status_code, response.raw_headers, bytes(response.body)
             )
-            return
         # Any string is looked up: job ids are 32 hex characters, but Zuora documents a
         # UUID, so no format is enforced; an unknown id is simply not found (category 40).
-        body = render_json(job_json(outcome, _version(scope, tenant)))
+        body = render_json(job_json(outcome, _version(version, tenant)))
         headers = [(b"content-length", str(len(body)).encode()), (b"content-type", _JSON)]
-        await self._answer(scope, send, 200, headers, body)
+        return await self._encoded(scope, 200, headers, body)
 
-    async def _answer(
-        self, scope: Scope, send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes
-    ) -> None:
-        """Send one JSON answer, compressed as ``GZipMiddleware`` would (app.py)."""
+    async def _encoded(
+        self, scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         if len(body) > self.gzip_over:
             headers = list(headers)
             headers.append((b"vary", b"Accept-Encoding"))
@@ -109,8 +119,7 @@ class JobPollRoute:
                     for k, v in headers
                 ]
                 headers.append((b"content-encoding", b"gzip"))
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        return status, headers, body
 
 
 def polled_job(scope: Scope) -> str | None:
@@ -127,52 +136,13 @@ def polled_job(scope: Scope) -> str | None:
     return job_id
 
 
-class PollFirstApp(FastAPI):
-    """FastAPI, but a poll runs only the user middleware outside ``JobPollRoute``."""
-
-    _poll_stack: ASGIApp | None = None
-    _poll_stack_built = False
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._poll_stack_built:
-            self._poll_stack = self._build_poll_stack()
-            self._poll_stack_built = True
-        if self._poll_stack is None or polled_job(scope) is None:
-            await super().__call__(scope, receive, send)
-            return
-        if self.root_path:
-            scope["root_path"] = self.root_path
-        scope["app"] = self
-        await self._poll_stack(scope, receive, send)
-
-    def _build_poll_stack(self) -> ASGIApp | None:
-        """The middleware outside ``JobPollRoute`` around it, built as Starlette builds the
-        whole stack; None when the app has no ``JobPollRoute``."""
-        outer = []
-        for middleware in self.user_middleware:  # outermost first
-            outer.append(middleware)
-            if getattr(middleware, "cls", None) is JobPollRoute:
-                break
-        else:
-            return None
-        app: ASGIApp = _unreachable
-        for cls, args, kwargs in reversed(outer):
-            app = cls(app, *args, **kwargs)
-        return app
-
-
-async def _unreachable(scope: Scope, receive: Receive, send: Send) -> None:
-    raise AssertionError("JobPollRoute answers every request PollFirstApp gives it")
-
-
-def _version(scope: Scope, tenant: Tenant) -> ZuoraVersion:
+def _version(header: str | None, tenant: Tenant) -> ZuoraVersion:
     """``errors.request_version`` for a resolved tenant: the header, else the tenant's."""
-    for key, value in scope["headers"]:
-        if key == b"zuora-version":
-            try:
-                return parse_version(value.decode("latin-1"))
-            except InvalidValue:
-                break
+    if header is not None:
+        try:
+            return parse_version(header)
+        except InvalidValue:
+            pass
     return parse_version(tenant.settings.zuora_version)
 
 
