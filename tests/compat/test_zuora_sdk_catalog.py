@@ -1,4 +1,5 @@
-"""The official SDK (zuora-sdk 3.21.0) builds a catalog through the CRUD routes and reads it back.
+"""The official SDK (zuora-sdk 3.21.0) builds a catalog through the CRUD routes and reads it back,
+then orders from it.
 
 The SDK's own request models, its own calls; a real ``zorders serve`` on a temporary SQLite
 file (one per module), as the demo tenant.
@@ -17,12 +18,26 @@ from zuora_sdk import (
     BillingTimingProductRatePlanChargeRest,
     ChargeModelProductRatePlanChargeRest,
     ChargeType,
+    CreateOrderAction,
+    CreateOrderCreateSubscription,
+    CreateOrderRatePlanOverride,
+    CreateOrderRequest,
+    CreateOrderSubscription,
     CreateProductRatePlanChargeRequest,
     CreateProductRatePlanRequest,
     CreateProductRequest,
+    InitialTerm,
+    OrderActionCreateSubscriptionTerms,
+    OrderCreateAccount,
+    OrderCreateAccountContact,
     ProductRatePlanChargeTier,
     ProductRatePlanChargeTierData,
     TriggerEventProductRatePlanChargeRest,
+    UpdateOrderActionTriggerDate,
+    UpdateOrderActionTriggerDates,
+    UpdateOrderActionTriggerDatesRequest,
+    UpdateOrderTriggerDatesRequest,
+    UpdateOrderTriggerDatesResponse,
 )
 from zuora_sdk import PriceFormatProductRatePlanChargeTier as PriceFormat
 from zuora_sdk.exceptions import ApiException
@@ -119,3 +134,98 @@ def test_sdk_sees_crud_validation_errors(sdk: ZuoraClient) -> None:
         )
     assert raised.value.status == 400
     assert '"Code":"INVALID_VALUE"' in (raised.value.body or "").replace(" ", "")
+
+
+def test_sdk_activates_a_pending_order_with_its_trigger_dates(sdk: ZuoraClient) -> None:
+    """A plan whose charge waits for service activation: the order is Pending until the
+    SDK's ``update_order_trigger_dates`` gives the date."""
+    product = sdk.products_api().create_product(
+        CreateProductRequest(
+            name="Provisioned",
+            sku="SDK-PROVISIONED",
+            effective_start_date=date(2020, 1, 1),
+            effective_end_date=date(2030, 1, 1),
+        )
+    )
+    plan = sdk.product_rate_plans_api().create_product_rate_plan(
+        CreateProductRatePlanRequest(name="Line", product_id=product.id, active_currencies=["USD"])
+    )
+    charge = sdk.product_rate_plan_charges_api().create_product_rate_plan_charge(
+        CreateProductRatePlanChargeRequest(
+            product_rate_plan_id=plan.id,
+            name="Line fee",
+            charge_model=ChargeModelProductRatePlanChargeRest.FLAT_FEE_PRICING,
+            charge_type=ChargeType.RECURRING,
+            bill_cycle_type=BillCycleType.DEFAULTFROMCUSTOMER,
+            billing_period=BillingPeriodProductRatePlanChargeRest.MONTH,
+            trigger_event=TriggerEventProductRatePlanChargeRest.SERVICEACTIVATION,
+            use_discount_specific_accounting_code=False,
+            product_rate_plan_charge_tier_data=ProductRatePlanChargeTierData(
+                product_rate_plan_charge_tier=[_tier(price=30)]
+            ),
+        )
+    )
+    assert charge.success is True
+    created = sdk.orders_api().create_order(
+        CreateOrderRequest(
+            order_date=date(2027, 1, 1),
+            new_account=OrderCreateAccount(
+                name="Telco",
+                currency="USD",
+                bill_cycle_day=1,
+                bill_to_contact=OrderCreateAccountContact(first_name="Ada", last_name="L"),
+            ),
+            subscriptions=[
+                CreateOrderSubscription(
+                    order_actions=[
+                        CreateOrderAction(
+                            type="CreateSubscription",
+                            create_subscription=CreateOrderCreateSubscription(
+                                terms=OrderActionCreateSubscriptionTerms(
+                                    initial_term=InitialTerm(
+                                        term_type="TERMED", period=12, period_type="Month"
+                                    )
+                                ),
+                                subscribe_to_rate_plans=[
+                                    CreateOrderRatePlanOverride(product_rate_plan_id=plan.id)
+                                ],
+                            ),
+                        )
+                    ]
+                )
+            ],
+        )
+    )
+    assert created.status == "Pending"
+    (subscription,) = created.subscriptions
+    assert subscription.status == "Pending Activation"
+
+    answer = sdk.orders_api().update_order_trigger_dates(
+        created.order_number,
+        UpdateOrderTriggerDatesRequest(
+            subscriptions=[
+                UpdateOrderActionTriggerDatesRequest(
+                    subscription_number=subscription.subscription_number,
+                    order_actions=[
+                        UpdateOrderActionTriggerDates(
+                            sequence=0,
+                            trigger_dates=[
+                                UpdateOrderActionTriggerDate(
+                                    name="ServiceActivation", trigger_date=date(2027, 1, 10)
+                                )
+                            ],
+                        )
+                    ],
+                )
+            ]
+        ),
+    )
+    assert isinstance(answer, UpdateOrderTriggerDatesResponse)
+    assert answer.success is True
+    assert (answer.order_number, answer.status) == (created.order_number, "Completed")
+    assert [(s.subscription_number, s.status) for s in answer.subscriptions or []] == [
+        (subscription.subscription_number, "Active")
+    ]
+    read = sdk.subscriptions_api().get_subscription_by_key(subscription.subscription_number)
+    assert read.status == "Active"
+    assert str(read.service_activation_date) == "2027-01-10"

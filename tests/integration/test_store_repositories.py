@@ -245,6 +245,37 @@ def test_orders_by_number_or_id_and_unique_numbers(store: Store) -> None:
         uow.tenant(OTHER).orders.add(replace(_order(2), number="O-00000001"))
 
 
+def test_a_version_and_an_order_are_rewritten_in_place(store: Store) -> None:
+    """A Pending order activated: its own subscription version and the order change."""
+    first = create()
+    second = first.next_version(id="v2", order_number="O-00000002")
+    with store.begin() as uow:
+        scope = uow.tenant(TENANT)
+        scope.subscriptions.add_version(first)
+        scope.subscriptions.add_version(second)
+        scope.orders.add(replace(_order(1), status=OrderStatus.PENDING))
+    activated = replace(first, notes="activated")
+    completed = replace(_order(1), status=OrderStatus.COMPLETED, description="done")
+    with store.begin() as uow:
+        scope = uow.tenant(TENANT)
+        scope.subscriptions.update_version(activated)
+        scope.orders.update(completed)
+        uow.tenant(OTHER).orders.update(replace(completed, description="not theirs"))
+    with store.begin(write=False) as uow:
+        scope = uow.tenant(TENANT)
+        assert scope.subscriptions.version(first.number, 1) == activated
+        assert scope.subscriptions.latest(first.number) == second  # still the latest
+        assert [s.version for s in scope.subscriptions.versions(first.number)] == [1, 2]
+        assert scope.orders.get("O-00000001") == completed
+        assert scope.orders.list(offset=0, limit=9) == [completed]
+    # Rolled back with its transaction like any write.
+    with pytest.raises(RuntimeError), store.begin() as uow:
+        uow.tenant(TENANT).orders.update(replace(completed, description="lost"))
+        raise RuntimeError
+    with store.begin(write=False) as uow:
+        assert uow.tenant(TENANT).orders.get("O-00000001") == completed
+
+
 def test_numbers_taken_by_accounts_subscriptions_and_orders_of_the_tenant(store: Store) -> None:
     sub = create()
     with store.begin() as uow:

@@ -318,3 +318,22 @@ def _after_periods(
         return start + timedelta(weeks=periods)
     months = (billing_period.months(specific_months) if billing_period else None) or 1
     return add_months(start, months * periods)
+
+
+def start_charge(charge: RatePlanCharge, start: date, *, term_end: date | None) -> RatePlanCharge:
+    """A pending charge given its trigger date: it starts then, and ends as its end
+    condition says (a Pending order activated, ``PUT /v1/orders/{n}/triggerDates``)."""
+    return replace(
+        charge,
+        effective_start_date=start,
+        effective_end_date=_charge_end(
+            charge.type,
+            charge.end_date_condition,
+            start=start,
+            term_end=term_end,
+            billing_period=charge.billing_period,
+            specific_months=charge.specific_billing_period,
+            up_to_periods=charge.up_to_periods,
+            specific_end_date=charge.specific_end_date,
+        ),
+    )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zorders.domain.errors import InvalidValue, Resource
+from zorders.domain.activation import Activated, SubscriptionTriggerDates, update_trigger_dates
+from zorders.domain.errors import InvalidValue, NotFound, Resource
 from zorders.domain.order_actions import OrderRequest
 from zorders.domain.orders import place_order
+from zorders.domain.subscriptions import Subscription
 from zorders.service.billing_run import run_billing
 from zorders.service.context import load_order_context
 from zorders.service.jobs import Job, JobKind, JobStatus
@@ -170,6 +172,38 @@ def create_order(
     )
 
 
+def update_order_trigger_dates(
+    uow: UnitOfWork,
+    tenant_id: TenantId,
+    order_number: str,
+    updates: tuple[SubscriptionTriggerDates, ...],
+) -> Activated:
+    """Activate a Pending order's waiting charges (``PUT /v1/orders/{n}/triggerDates``)."""
+    scope = uow.tenant(tenant_id)
+    order = scope.orders.get(order_number)
+    if order is None:
+        raise NotFound(f"Order {order_number} does not exist.", resource=Resource.ORDER)
+    written: dict[str, Subscription] = {}
+    latest: dict[str, Subscription] = {}
+    bases: dict[str, Subscription | None] = {}
+    for record in order.subscriptions:
+        number = record.subscription_number
+        version = scope.subscriptions.version(number, record.new_version)
+        newest = scope.subscriptions.latest(number)
+        assert version is not None and newest is not None  # an order's versions stay
+        written[number], latest[number] = version, newest
+        bases[number] = (
+            None
+            if record.base_version is None
+            else scope.subscriptions.version(number, record.base_version)
+        )
+    activated = update_trigger_dates(order, updates, written=written, latest=latest, bases=bases)
+    for subscription in activated.subscriptions:
+        scope.subscriptions.update_version(subscription)
+    scope.orders.update(activated.order)
+    return activated
+
+
 def run_create_order(job: Job, uow: UnitOfWork, clock: Clock, ids: IdFactory) -> CreateOrderResult:
     return create_order(uow, job.tenant_id, job.request, clock, ids)
 
@@ -202,3 +236,12 @@ class OrderService:
         check_request_shape(request, limit=SYNC_LIMIT, preview=True)
         with self._store.begin(write=False) as uow:
             return preview_order(uow, tenant_id, request, self._clock, self._ids)
+
+    def update_trigger_dates(
+        self,
+        tenant_id: TenantId,
+        order_number: str,
+        updates: tuple[SubscriptionTriggerDates, ...],
+    ) -> Activated:
+        with self._store.begin() as uow:
+            return update_order_trigger_dates(uow, tenant_id, order_number, updates)

@@ -108,6 +108,11 @@ class SubscriptionRepository(Protocol):
 
     def version(self, number: str, version: int) -> Subscription | None: ...
 
+    def update_version(self, subscription: Subscription) -> None:
+        """Rewrite a stored version in place (a Pending order activated: its own version
+        changes, no new one is made)."""
+        ...
+
     def versions(self, number: str) -> Sequence[Subscription]:
         """Every version of the subscription, oldest first."""
         ...
@@ -115,6 +120,10 @@ class SubscriptionRepository(Protocol):
 
 class OrderRepository(Protocol):
     def add(self, order: Order) -> None: ...
+
+    def update(self, order: Order) -> None:
+        """Rewrite a stored order (its status and trigger dates, once activated)."""
+        ...
 
     def get(self, number: str) -> Order | None: ...
 

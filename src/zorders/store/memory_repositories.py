@@ -252,6 +252,13 @@ class MemorySubscriptions:
         tables.subscriptions[subscription.id] = Doc(self._tenant, self._tx.seq(), subscription)
         tables.subscription_numbers[key] = (*ids, subscription.id)
 
+    def update_version(self, subscription: Subscription) -> None:
+        tables = self._tx.write("subscriptions")
+        for i in self._ids(subscription.number):
+            stored = tables.subscriptions[i]
+            if stored.value.version == subscription.version:
+                tables.subscriptions[i] = stored._replace(value=subscription)
+
     def _ids(self, number: str) -> tuple[str, ...]:
         return self._tx.read.subscription_numbers.get((self._tenant, number), ())
 
@@ -298,6 +305,12 @@ class MemoryOrders:
         unique(tables.order_numbers, key, "orders", "tenant_id", "number")
         tables.orders[order.id] = OrderRow(self._tenant, _order_time(order), order)
         tables.order_numbers[key] = order.id
+
+    def update(self, order: Order) -> None:
+        tables = self._tx.write("orders")
+        row = tables.orders.get(order.id)
+        if row is not None and row.tenant == self._tenant:
+            tables.orders[order.id] = row._replace(value=order)
 
     def get(self, number: str) -> Order | None:
         tables = self._tx.read

@@ -298,6 +298,18 @@ class SqlSubscriptions:
             },
         )
 
+    def update_version(self, subscription: Subscription) -> None:
+        c = t.subscriptions.c
+        self._conn.execute(
+            update(t.subscriptions)
+            .where(
+                c.tenant_id == self._tenant,
+                c.number == subscription.number,
+                c.version == subscription.version,
+            )
+            .values(data=dumps(subscription))
+        )
+
     def latest(self, key: str) -> Subscription | None:
         number = self._conn.execute(
             _SUBSCRIPTION_NUMBER, {"p_tenant": self._tenant, "p_key": key}
@@ -341,6 +353,14 @@ class SqlOrders:
             return
         self._conn.execute(
             insert(t.orders).values(**row, created_at=func.current_timestamp(), data=dumps(order))
+        )
+
+    def update(self, order: Order) -> None:
+        c = t.orders.c
+        self._conn.execute(
+            update(t.orders)
+            .where(c.tenant_id == self._tenant, c.id == order.id)
+            .values(data=dumps(order))
         )
 
     def get(self, number: str) -> Order | None:

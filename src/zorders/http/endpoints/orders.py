@@ -11,7 +11,7 @@ from zorders.http.context import api, orders_tenant
 from zorders.http.errors import request_version
 from zorders.http.responses import ZuoraJSONResponse
 from zorders.http.wire import commands
-from zorders.http.wire.models import CreateOrderBody, PreviewOrderBody
+from zorders.http.wire.models import CreateOrderBody, PreviewOrderBody, UpdateTriggerDatesBody
 from zorders.http.wire.objects_json import order_json
 from zorders.http.wire.results_json import create_result_json, preview_result_json
 from zorders.service.jobs import JobKind
@@ -128,6 +128,28 @@ def list_subscription_orders(
     )
     path = f"/v1/orders/subscription/{subscriptionNumber}"
     return _order_page(result, path, page, page_size)
+
+
+@router.put("/v1/orders/{orderNumber}/triggerDates", summary="Update order action trigger dates")
+def update_trigger_dates(
+    request: Request, orderNumber: str, body: UpdateTriggerDatesBody, tenant: TenantDep
+) -> Any:
+    activated = api(request).orders.update_trigger_dates(
+        tenant.id, orderNumber, commands.trigger_date_updates(body)
+    )
+    order = activated.order
+    return ZuoraJSONResponse(
+        {
+            "success": True,
+            "orderNumber": order.number,
+            "accountNumber": order.account_number,
+            "status": order.status.value,
+            "subscriptions": [
+                {"subscriptionNumber": s.number, "status": s.status.value}
+                for s in activated.subscriptions
+            ],
+        }
+    )
 
 
 @router.get("/v1/orders/{orderNumber}", summary="Retrieve an order")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from zorders.domain.accounts import AccountDraft, Contact
+from zorders.domain.activation import ActionTriggerDates, SubscriptionTriggerDates
 from zorders.domain.catalog import ChargeType
+from zorders.domain.errors import InvalidValue, Resource, not_supported
 from zorders.domain.line_items import BillingRule, ItemCategory, ItemType, LineItemDraft
 from zorders.domain.order_actions import (
     OrderCategory,
@@ -138,4 +140,30 @@ def _subscription(body: SubscriptionBody) -> SubscriptionChange:
         subscription_number=body.subscription_number,
         actions=tuple(action(a) for a in body.order_actions),
         notes=body.notes,
+    )
+
+
+def trigger_date_updates(body: m.UpdateTriggerDatesBody) -> tuple[SubscriptionTriggerDates, ...]:
+    return tuple(
+        SubscriptionTriggerDates(
+            subscription_number=sub.subscription_number,
+            actions=tuple(_action_trigger_dates(a) for a in sub.order_actions),
+        )
+        for sub in body.subscriptions
+    )
+
+
+def _action_trigger_dates(body: m.OrderActionTriggerDatesBody) -> ActionTriggerDates:
+    if body.charges:
+        # They date charges whose trigger event is SpecificDate; zorders' catalog charges
+        # trigger on ContractEffective, ServiceActivation or CustomerAcceptance only.
+        raise not_supported("'charges' (trigger dates of SpecificDate charges)")
+    names = [d.name for d in body.trigger_dates]
+    if len(set(names)) != len(names):
+        raise InvalidValue("A trigger date is named twice.", resource=Resource.ORDER)
+    by_name = {d.name: d.trigger_date for d in body.trigger_dates}
+    return ActionTriggerDates(
+        sequence=body.sequence,
+        service_activation=by_name.get("ServiceActivation"),
+        customer_acceptance=by_name.get("CustomerAcceptance"),
     )

@@ -163,3 +163,35 @@ class PreviewOrderBody(OrderBody):
 
     preview_options: PreviewOptionsBody
     preview_account_info: PreviewAccountInfoBody | None = None
+
+
+class ActivationDateBody(Body):
+    """``UpdateOrderActionTriggerDate``: the date an order action now has."""
+
+    name: Literal["ServiceActivation", "CustomerAcceptance"]
+    trigger_date: dt.date
+
+
+class ChargeTriggerDateBody(Body):
+    """``UpdateOrderActionChargeTriggerDate``, for charges triggered on a SpecificDate."""
+
+    charge_number: str | None = Field(default=None, max_length=50)
+    specific_trigger_date: dt.date | None = None
+    estimated_start_date: dt.date | None = None
+
+
+class OrderActionTriggerDatesBody(Body):
+    sequence: int
+    trigger_dates: list[ActivationDateBody] = Field(default_factory=list)
+    charges: list[ChargeTriggerDateBody] | None = None
+
+
+class SubscriptionTriggerDatesBody(Body):
+    subscription_number: str = Field(max_length=100)
+    order_actions: list[OrderActionTriggerDatesBody] = Field(default_factory=list)
+
+
+class UpdateTriggerDatesBody(Body):
+    """``PUT /v1/orders/{orderNumber}/triggerDates`` (SDK ``UpdateOrderTriggerDatesRequest``)."""
+
+    subscriptions: list[SubscriptionTriggerDatesBody] = Field(default_factory=list)

@@ -7,6 +7,7 @@ from typing import Any
 
 from zorders.domain.accounts import Account, Contact
 from zorders.domain.line_items import OrderLineItem
+from zorders.domain.order_actions import TriggerDates
 from zorders.domain.orders import Order
 from zorders.domain.subscriptions import (
     RatePlan,
@@ -47,13 +48,33 @@ def order_json(order: Order) -> dict[str, Any]:
                 "sequence": s.sequence,
                 "subscriptionOwnerAccountNumber": s.owner_account_number or order.account_number,
                 "orderActions": [
-                    {**a.echo, "id": a.id, "type": a.type, "sequence": a.sequence}
+                    {
+                        **a.echo,
+                        **_trigger_dates_json(a.trigger_dates),
+                        "id": a.id,
+                        "type": a.type,
+                        "sequence": a.sequence,
+                    }
                     for a in s.actions
                 ],
             }
             for s in order.subscriptions
         ],
     }
+
+
+def _trigger_dates_json(dates: TriggerDates) -> dict[str, Any]:
+    """The action's dates as it has them now (a Pending order's activation adds some)."""
+    given = [
+        {"name": name, "triggerDate": _day(day)}
+        for name, day in (
+            ("ContractEffective", dates.contract_effective),
+            ("ServiceActivation", dates.service_activation),
+            ("CustomerAcceptance", dates.customer_acceptance),
+        )
+        if day is not None
+    ]
+    return {"triggerDates": given} if given else {}
 
 
 def line_item_json(item: OrderLineItem) -> dict[str, Any]:
