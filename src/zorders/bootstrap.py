@@ -69,7 +69,7 @@ class Runtime:
     @cached_property
     def emulator(self) -> Emulator:
         """Emulator controls: per tenant, off until the tenant turns them on."""
-        return Emulator(self.clock)
+        return Emulator(self.store, self.clock)
 
     @cached_property
     def telemetry(self) -> Telemetry:

@@ -228,6 +228,14 @@ def tenants_create(
     demo_catalog: Annotated[
         bool, typer.Option("--demo-catalog", help="Give the tenant the demo catalog too.")
     ] = False,
+    emulator: Annotated[
+        bool,
+        typer.Option(
+            "--emulator",
+            help="Turn the tenant's emulator controls on (hold/fail/crash jobs, test clock, "
+            "data reset): for test tenants.",
+        ),
+    ] = False,
     bill_partial_month: Annotated[
         bool,
         typer.Option(
@@ -278,6 +286,7 @@ def tenants_create(
                     async_create_status=async_create_status,
                     zuora_version=zuora_version,
                     orders_enabled=orders_enabled,
+                    emulator_enabled=emulator,
                     billing=BillingRules(
                         bill_partial_month=bill_partial_month,
                         month_proration=month_proration,

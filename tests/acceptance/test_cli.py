@@ -33,6 +33,7 @@ TENANTS = {
     "t1": [],
     "t202": ["--async-create-status", "202"],
     "closed": ["--no-orders-enabled"],
+    "testing": ["--emulator"],
     "[/red] team": [],  # rich markup in a name (see test_duplicate_markup_name…)
 }
 
@@ -225,3 +226,12 @@ def test_duplicate_markup_name_exits_with_a_clear_message(
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "A tenant named '[/red] team' exists already." in one_line(result.stderr)
+
+
+def test_a_tenant_created_with_emulator_controls_has_them_on(
+    server: Server, created: dict[str, subprocess.CompletedProcess[str]]
+) -> None:
+    with _client(server, created["testing"]) as testing, _client(server, created["t1"]) as t1:
+        assert testing.get("/zorders/emulator").json()["enabled"] is True
+        assert t1.get("/zorders/emulator").json()["enabled"] is False
+        assert testing.post("/zorders/test-clock/advance", json={"days": 1}).json()["success"]

@@ -70,3 +70,12 @@ def test_the_tenants_clock_holds_in_a_separate_worker_process(tmp_path: Path) ->
         finally:
             code = stop(worker)
         assert code == 0, worker.log()
+
+
+def test_the_controls_switch_is_kept_in_the_database(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "z.db")
+    with running_server(database_url=url, log=tmp_path / "a.log") as s, s.client() as c:
+        _enable(c)
+    with running_server(database_url=url, log=tmp_path / "b.log") as s, s.client() as c:
+        assert c.get("/zorders/emulator").json()["enabled"] is True  # a restart keeps it
+        assert c.put("/zorders/emulator", json={"enabled": False}).json()["enabled"] is False

@@ -2,8 +2,9 @@
 or a number of polls, fail them with a chosen Zuora code and message, or crash their
 worker once so the rescuer must finish them.
 
-State lives in the serving process (its in-process workers run the jobs it accepted), so
-the controls suit the single ``zorders serve`` a test suite starts. The engine stays
+Whether a tenant's controls are on is a tenant setting in the database, so every process
+agrees. Directives live in the serving process (its in-process workers run the jobs it
+accepted), so they suit the single ``zorders serve`` a test suite starts. The engine stays
 honest: a failed job really fails (no effects, nothing written), a held job has really
 run — only its polls answer ``Processing`` until the hold ends — and a crashed run really
 loses what it wrote and really waits for its lease to run out.
@@ -17,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from zorders.domain.errors import Category, InvalidValue, ZuoraError
+from zorders.domain.errors import Category, InvalidValue, NotFound, Resource, ZuoraError
 from zorders.service.jobs import Job, JobKind, JobOutcome, JobResult, JobStatus, WorkerCrash
 from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
 from zorders.service.queries import Queries
@@ -57,6 +58,11 @@ class _Attached:
     held_until: datetime
 
 
+def _enabled(uow: UnitOfWork, tenant_id: TenantId) -> bool:
+    tenant = uow.tenants.get(tenant_id)
+    return tenant is not None and tenant.settings.emulator_enabled
+
+
 class EmulatedFailure(ZuoraError):
     """The failure a directive asked for, reported with exactly its code."""
 
@@ -72,10 +78,10 @@ class EmulatedFailure(ZuoraError):
 
 
 class Emulator:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
         self._clock = clock
         self._lock = threading.Lock()
-        self._enabled: set[TenantId] = set()
         self._queued: dict[TenantId, list[Directive]] = {}
         self._jobs: dict[JobId, _Attached] = {}
         self._polls: dict[JobId, int] = {}
@@ -84,14 +90,18 @@ class Emulator:
     # -- the admin API ----------------------------------------------------------------
 
     def enabled(self, tenant_id: TenantId) -> bool:
-        return tenant_id in self._enabled
+        with self._store.begin(write=False) as uow:
+            return _enabled(uow, tenant_id)
 
     def set_enabled(self, tenant_id: TenantId, enabled: bool) -> None:
-        with self._lock:
-            if enabled:
-                self._enabled.add(tenant_id)
-            else:
-                self._enabled.discard(tenant_id)
+        with self._store.begin() as uow:
+            tenant = uow.tenants.get(tenant_id)
+            if tenant is None:
+                raise NotFound("The tenant does not exist.", resource=Resource.TENANT)
+            settings = replace(tenant.settings, emulator_enabled=enabled)
+            uow.tenants.update(replace(tenant, settings=settings))
+        if not enabled:
+            with self._lock:
                 self._queued.pop(tenant_id, None)
 
     def queue(self, tenant_id: TenantId, directive: Directive, count: int) -> None:
@@ -130,8 +140,9 @@ class Emulator:
         """Refuse a control the tenant has not turned on (test clock, data reset)."""
         self._require(tenant_id)
 
-    def _require(self, tenant_id: TenantId) -> None:
-        if tenant_id not in self._enabled:
+    def _require(self, tenant_id: TenantId, uow: UnitOfWork | None = None) -> None:
+        on = self.enabled(tenant_id) if uow is None else _enabled(uow, tenant_id)
+        if not on:
             raise InvalidValue(
                 "Emulator controls are off for this tenant; turn them on with "
                 'PUT /zorders/emulator {"enabled": true}.'
@@ -139,18 +150,26 @@ class Emulator:
 
     # -- submission (inside its transaction) and execution -----------------------------
 
-    def attach(self, tenant_id: TenantId, job_id: JobId) -> None:
-        """Give the job the request's directive, or the tenant's next queued one."""
+    def attach(self, uow: UnitOfWork, tenant_id: TenantId, job_id: JobId) -> None:
+        """Give the job the request's directive, or the tenant's next queued one (inside
+        the submitting transaction ``uow``)."""
         directive = REQUESTED.get()
-        if directive is None and tenant_id not in self._enabled:
+        if directive is None and tenant_id not in self._queued:
             return  # the common case: costs one lookup
-        self._require(tenant_id)
+        if directive is not None:
+            self._require(tenant_id, uow)
+        elif not _enabled(uow, tenant_id):
+            # Turned off through another process since they were queued here.
+            self.clear(tenant_id)
+            return
         with self._lock:
             if directive is None:
                 queue = self._queued.get(tenant_id)
                 if not queue:
                     return
                 directive = queue.pop(0)
+                if not queue:
+                    del self._queued[tenant_id]
             if len(self._jobs) >= MAX_DIRECTED_JOBS:
                 oldest = next(iter(self._jobs))
                 self._jobs.pop(oldest)

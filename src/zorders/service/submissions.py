@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from zorders.service.orders import OrderService, SubmitOrder, submit_order
-from zorders.service.ports import Clock, IdFactory, Store
+from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
 from zorders.service.telemetry import JobEvents
 from zorders.types import JobId, TenantId
 
 #: Called inside the submitting transaction, before it commits (see ``submit``).
-BeforeCommit = Callable[[TenantId, JobId], None]
+BeforeCommit = Callable[[UnitOfWork, TenantId, JobId], None]
 
 
 class ObservedOrderService(OrderService):
@@ -35,6 +35,6 @@ class ObservedOrderService(OrderService):
             job_id = submit_order(cmd, uow, self._clock, self._ids)
             if self._before_commit is not None:
                 # Workers are woken by the commit, so nothing has run the job yet.
-                self._before_commit(cmd.tenant_id, job_id)
+                self._before_commit(uow, cmd.tenant_id, job_id)
         self._events.job_submitted(cmd.kind.value)
         return job_id

@@ -32,6 +32,8 @@ class TenantSettings:
     billing: BillingRules = field(default_factory=BillingRules)
     #: How far the tenant's test clock is ahead of real time (service/test_clock.py).
     clock_offset_ms: int = 0
+    #: Emulator controls (service/emulator.py): off unless the tenant turns them on.
+    emulator_enabled: bool = False
 
 
 def billing_rules(uow: UnitOfWork, tenant_id: TenantId) -> BillingRules:
