@@ -495,3 +495,41 @@ def test_a_committed_job_wakes_a_waiting_worker(store: Store) -> None:
     finally:
         store.wake_workers()
         waiter.join(10)
+
+
+def test_a_claim_sees_its_own_transactions_writes_and_a_rollback_returns_the_job(
+    store: Store,
+) -> None:
+    clock = StubClock()
+    lease = clock.now() + timedelta(seconds=30)
+    _add(store, _job(clock, 1))
+    with store.begin() as uow:
+        first = uow.jobs.claim(worker_id="w", now=clock.now(), lease_until=lease)
+        assert first is not None and int(first.id, 16) == 1
+        assert uow.jobs.claim(worker_id="w", now=clock.now(), lease_until=lease) is None
+        uow.jobs.add(_job(clock, 2))  # not committed yet
+        second = uow.jobs.claim(worker_id="w", now=clock.now(), lease_until=lease)
+        assert second is not None and int(second.id, 16) == 2
+        assert uow.jobs.retry(first.id, worker_id="w", run_at=clock.now(), now=clock.now())
+        again = uow.jobs.claim(worker_id="v", now=clock.now(), lease_until=lease)
+        assert again is not None and (again.id, again.attempts) == (first.id, 2)
+    assert store.queue_depth() == {"pending": 0, "processing": 2}
+    _add(store, _job(clock, 3))
+    with pytest.raises(RuntimeError), store.begin() as uow:
+        taken = uow.jobs.claim(worker_id="w", now=clock.now(), lease_until=lease)
+        assert taken is not None and int(taken.id, 16) == 3
+        raise RuntimeError("the worker died before its commit")
+    retaken = _claim(store, clock)
+    assert retaken is not None and (int(retaken.id, 16), retaken.attempts) == (3, 1)
+
+
+def test_a_rolled_back_schedule_move_leaves_the_queue_as_it_was(store: Store) -> None:
+    clock = StubClock()
+    _add(store, _job(clock, 1))
+    with pytest.raises(RuntimeError), store.begin() as uow:
+        assert uow.jobs.shift_schedule(TENANT, timedelta(seconds=-60)) == 1  # 60 s later
+        lease = clock.now() + timedelta(seconds=30)
+        assert uow.jobs.claim(worker_id="w", now=clock.now(), lease_until=lease) is None
+        raise RuntimeError("rolled back")
+    claimed = _claim(store, clock)
+    assert claimed is not None and int(claimed.id, 16) == 1

@@ -15,15 +15,21 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from zorders.service.jobs import JobOutcome, JobStatus
-from zorders.store.memory_jobs import MemoryIdempotency, MemoryJobs, MemoryLimitCounters
+from zorders.store.memory_jobs import (
+    MemoryIdempotency,
+    MemoryJobs,
+    MemoryLimitCounters,
+    RunQueue,
+)
 from zorders.store.memory_repositories import MemoryTenants, MemoryTenantScope, MemoryTokens
 from zorders.store.memory_tables import Tables, Transaction
 from zorders.types import JobId, TenantId
 
 
 class MemoryUnitOfWork:
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Transaction, queue: RunQueue) -> None:
         self._tx = tx
+        self._queue = queue
 
     def _job_added(self) -> None:
         self._tx.jobs_added = True
@@ -38,7 +44,7 @@ class MemoryUnitOfWork:
 
     @cached_property
     def jobs(self) -> MemoryJobs:
-        return MemoryJobs(self._tx, self._job_added)
+        return MemoryJobs(self._tx, self._queue, self._job_added)
 
     @cached_property
     def idempotency(self) -> MemoryIdempotency:
@@ -60,6 +66,7 @@ class MemoryStore:
         self._writer = threading.Lock()
         self._writing = threading.local()
         self._seq = itertools.count(1)
+        self._queue = RunQueue()
         self._wake = threading.Condition()
         self._signals = 0
         self._seen = threading.local()
@@ -74,7 +81,7 @@ class MemoryStore:
             # Committed tables are never changed in place: this reference is the snapshot.
             tx = Transaction(self._committed, write=False, next_seq=self._seq)
             try:
-                yield MemoryUnitOfWork(tx)
+                yield MemoryUnitOfWork(tx, self._queue)
             finally:
                 tx.close()
             return
@@ -86,11 +93,12 @@ class MemoryStore:
             try:
                 tx = Transaction(self._committed, write=True, next_seq=self._seq)
                 try:
-                    yield MemoryUnitOfWork(tx)
+                    yield MemoryUnitOfWork(tx, self._queue)
                 except BaseException:
                     tx.close()
                     raise
                 self._committed = tx.close()
+                self._queue.committed(self._committed, tx.touched_jobs)
             finally:
                 self._writing.active = False
         if tx.jobs_added:

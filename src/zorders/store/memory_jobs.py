@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,9 +23,58 @@ from zorders.store.memory_tables import (
 from zorders.types import JobId, TenantId
 
 
+def _pending_at(tables: Tables, job_id: JobId) -> datetime | None:
+    row = tables.jobs.get(job_id)
+    return row.run_at if row is not None and row.job.status is JobStatus.PENDING else None
+
+
+class RunQueue:
+    """The committed pending jobs by (run_at, id), so a claim need not scan the backlog.
+
+    A heap that only writers touch, under the store's writer lock: a commit pushes the jobs
+    it left pending; an entry whose job has since been claimed, moved or deleted no longer
+    matches its row and is dropped when it comes to the top.
+    """
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[datetime, JobId]] = []
+
+    def committed(self, tables: Tables, touched: Iterable[JobId]) -> None:
+        for job_id in touched:
+            run_at = _pending_at(tables, job_id)
+            if run_at is not None:
+                heapq.heappush(self._heap, (run_at, job_id))
+
+    def oldest(self, tx: Transaction) -> tuple[datetime, JobId] | None:
+        """The oldest pending job as ``tx`` sees it: the committed ones it has not written,
+        and the ones it has written itself."""
+        heap, skipped = self._heap, []
+        best: tuple[datetime, JobId] | None = None
+        try:
+            while heap:
+                run_at, job_id = heap[0]
+                if _pending_at(tx.base, job_id) != run_at:
+                    heapq.heappop(heap)  # stale for good: committed rows change under our lock
+                elif job_id in tx.touched_jobs:
+                    skipped.append(heapq.heappop(heap))  # this transaction's view decides
+                else:
+                    best = heap[0]
+                    break
+        finally:
+            for entry in skipped:
+                heapq.heappush(heap, entry)
+        tables = tx.read
+        for job_id in tx.touched_jobs:
+            due = _pending_at(tables, job_id)
+            if due is not None and (best is None or (due, job_id) < best):
+                best = (due, job_id)
+        return best
+
+
 class MemoryJobs:
-    def __init__(self, tx: Transaction, on_added: Callable[[], None]) -> None:
+    def __init__(self, tx: Transaction, queue: RunQueue, on_added: Callable[[], None]) -> None:
         self._tx = tx
+        self._queue = queue
         self._on_added = on_added
 
     def add(self, job: Job) -> None:
@@ -49,11 +99,11 @@ class MemoryJobs:
         self._put(tables, stored, stored.created_at)
         self._on_added()
 
-    @staticmethod
-    def _put(tables: Tables, job: Job, run_at: datetime) -> None:
+    def _put(self, tables: Tables, job: Job, run_at: datetime) -> None:
+        self._tx.touched_jobs.add(job.id)
         tables.jobs[job.id] = JobRow(job, run_at)
         if job.status.finished:
-            tables.unfinished.pop(job.id, None)
+            tables.unfinished.pop(job.id)
         else:
             tables.unfinished[job.id] = None
 
@@ -85,14 +135,11 @@ class MemoryJobs:
     def claim(self, *, worker_id: str, now: datetime, lease_until: datetime) -> Job | None:
         # Writers take turns (MemoryStore.begin), so finding the oldest and taking it cannot
         # interleave with another claim: the SQLite store's single writer, in effect.
-        due = [
-            (row.run_at, row.job.id)
-            for row in self._unfinished()
-            if row.job.status is JobStatus.PENDING and row.run_at <= now
-        ]
-        if not due:
+        self._tx.writable()  # the run queue is the writers' (claims from a reader fail here)
+        oldest = self._queue.oldest(self._tx)
+        if oldest is None or oldest[0] > now:
             return None
-        run_at, job_id = min(due)
+        run_at, job_id = oldest
         tables = self._tx.write("jobs", "unfinished")
         job = dataclasses.replace(
             tables.jobs[job_id].job,
@@ -220,7 +267,7 @@ class MemoryJobs:
         tables = self._tx.write("jobs", "unfinished", "job_keys")
         for job in jobs:
             del tables.jobs[job.id]
-            tables.unfinished.pop(job.id, None)
+            tables.unfinished.pop(job.id)
             if job.idempotency_key is not None:
                 del tables.job_keys[(job.tenant_id, job.idempotency_key)]
 

@@ -19,6 +19,7 @@ from zorders.store.memory_tables import (
     ConstraintViolation,
     Doc,
     OrderRow,
+    Table,
     Tables,
     Transaction,
     unique,
@@ -30,14 +31,14 @@ T = TypeVar("T")
 
 
 def _docs(
-    table: Mapping[str, Doc[T]], tenant: TenantId, where: Callable[[T], bool] = lambda _: True
+    table: Table[str, Doc[T]], tenant: TenantId, where: Callable[[T], bool] = lambda _: True
 ) -> list[T]:
     """The tenant's documents that match ``where``, in insertion order (the SQL ``seq``)."""
     rows = [d for d in table.values() if d.tenant == tenant and where(d.value)]
     return [d.value for d in sorted(rows, key=lambda d: d.seq)]
 
 
-def _owned(table: Mapping[str, Doc[T]], tenant: TenantId, key: str) -> T | None:
+def _owned(table: Table[str, Doc[T]], tenant: TenantId, key: str) -> T | None:
     doc = table.get(key)
     return None if doc is None or doc.tenant != tenant else doc.value
 
@@ -168,8 +169,8 @@ class _Numbered:
 
     def _add(self, id_: str, number: str, value: Any) -> None:
         tables = self._tx.write(self._table, self._index)
-        docs: dict[str, Doc[Any]] = getattr(tables, self._table)
-        numbers: dict[tuple[TenantId, str], str] = getattr(tables, self._index)
+        docs: Table[str, Doc[Any]] = getattr(tables, self._table)
+        numbers: Table[tuple[TenantId, str], str] = getattr(tables, self._index)
         unique(docs, id_, self._table, "id")
         unique(numbers, (self._tenant, number), self._table, "tenant_id", "number")
         docs[id_] = Doc(self._tenant, self._tx.seq(), value)
@@ -177,8 +178,8 @@ class _Numbered:
 
     def _get(self, key: str) -> Any:
         tables = self._tx.read
-        docs: dict[str, Doc[Any]] = getattr(tables, self._table)
-        numbers: dict[tuple[TenantId, str], str] = getattr(tables, self._index)
+        docs: Table[str, Doc[Any]] = getattr(tables, self._table)
+        numbers: Table[tuple[TenantId, str], str] = getattr(tables, self._index)
         found = numbers.get((self._tenant, key))
         return _owned(docs, self._tenant, key if found is None else found)
 
@@ -424,11 +425,11 @@ class MemoryTenantScope:
         documents = _DOCUMENTS + (_CATALOG if catalog else ())
         tables = self._tx.write(*documents, *_BY_TENANT_KEY, "counters")
         for name in documents:
-            rows: dict[str, Any] = getattr(tables, name)
+            rows: Table[str, Any] = getattr(tables, name)
             for doc_id in [k for k, row in rows.items() if row.tenant == self._tenant]:
                 del rows[doc_id]
         for name in _BY_TENANT_KEY:
-            keyed: dict[tuple[TenantId, str], Any] = getattr(tables, name)
+            keyed: Table[tuple[TenantId, str], Any] = getattr(tables, name)
             for key in [k for k in keyed if k[0] == self._tenant]:
                 del keyed[key]
         # A reset that keeps the catalog keeps its numbering too (PRD-, PRP-, PRPC-).
