@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from zorders.bootstrap import build, ensure_demo, serve_app
 from zorders.client import commands as client_commands
+from zorders.client.emulator_commands import emulator_app
 from zorders.config import Settings, settings_from_env, settings_to_env
 from zorders.domain.periods import BillingRules, LongPeriodProration, MonthProration
 from zorders.observability.exporter import MetricsExporter
@@ -32,6 +33,7 @@ app.add_typer(tenants_app, name="tenants")
 # Client commands: they talk HTTP to zorders or any Zuora base URL.
 app.command(name="submit")(client_commands.submit)
 app.add_typer(client_commands.jobs_app, name="jobs")
+app.add_typer(emulator_app, name="emulator")
 console = Console(stderr=True, soft_wrap=True)
 
 DatabaseUrl = Annotated[

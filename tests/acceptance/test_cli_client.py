@@ -216,3 +216,38 @@ def test_env_and_base_url_exclude_each_other(tmp_path: Path) -> None:
     done = run_cli("jobs", "get", "x", "--env", "mars", env=env)
     assert done.returncode == 2
     assert "unknown environment" in one_line(done.stderr)
+
+
+def test_emulator_commands_switch_move_the_clock_and_reset(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    refused = run_cli("emulator", "clock", "--days", "1", env=env)
+    assert refused.returncode == 3, refused.stderr
+    assert "Emulator controls are off" in one_line(refused.stderr)
+    on = run_cli("emulator", "on", env=env)
+    assert on.returncode == 0, on.stderr
+    assert json.loads(on.stdout)["enabled"] is True
+    try:
+        shown = json.loads(run_cli("emulator", "clock", env=env).stdout)
+        assert shown["offsetSeconds"] == 0.0
+        moved = run_cli("emulator", "clock", "--days", "2", "--seconds", "30", env=env)
+        assert moved.returncode == 0, moved.stderr
+        assert json.loads(moved.stdout)["offsetSeconds"] == 2 * 86400 + 30
+        reached = run_cli("emulator", "clock", "--to", "2040-01-01", env=env)
+        assert reached.returncode == 0, reached.stderr
+        assert json.loads(reached.stdout)["now"].startswith("2040-01-01T00:00:0")
+        both = run_cli("emulator", "clock", "--to", "2041-02-01", "--days", "1", env=env)
+        assert both.returncode == 2
+        done = run_cli(
+            "submit", write(tmp_path, order(create_subscription(FLAT))), "--wait", env=env
+        )
+        assert done.returncode == 0, done.stderr
+        wiped = run_cli("emulator", "reset", env=env)
+        assert wiped.returncode == 0, wiped.stderr
+        assert json.loads(wiped.stdout)["jobsDeleted"] >= 1
+        assert json.loads(run_cli("emulator", "clock", env=env).stdout)["offsetSeconds"] == 0.0
+        listed = run_cli("jobs", "list", env=env)
+        assert "AsyncCreateOrder" not in listed.stdout
+    finally:
+        off = run_cli("emulator", "off", env=env)
+        assert json.loads(off.stdout)["enabled"] is False

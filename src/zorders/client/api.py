@@ -152,6 +152,21 @@ class ZuoraClient:
             raise ClientError("unexpected answer from /zorders/jobs", body=body)
         return body
 
+    def zorders(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A call to one of zorders' own routes (``/zorders/…``, e.g. emulator controls)."""
+        try:
+            answer = self._call(method, path, json=body)
+        except ClientError as error:
+            if error.status in (404, 405) and not isinstance(error.body, dict):
+                raise ClientError(
+                    f"{self.base_url} has no {path}: it is a zorders extension",
+                    status=error.status,
+                ) from None
+            raise
+        if not isinstance(answer, dict) or answer.get("success") is False:
+            raise ClientError(f"{method} {path}: {_reasons(answer) or answer}", body=answer)
+        return answer
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = dict(kwargs.pop("headers", None) or {})
         for attempt in (1, 2):

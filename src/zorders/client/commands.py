@@ -48,7 +48,7 @@ Version = Annotated[
 ]
 
 
-def _client(
+def make_client(
     base_url: str | None,
     env: str | None,
     client_id: str | None,
@@ -72,12 +72,12 @@ def _client(
     )
 
 
-def _print_json(value: Any) -> None:
+def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2) + "\n")
     sys.stdout.flush()
 
 
-def _refused(error: ClientError) -> typer.Exit:
+def refused(error: ClientError) -> typer.Exit:
     err.print(f"[red]error:[/red] {escape(error.message)}")
     return typer.Exit(EXIT_REFUSED)
 
@@ -115,19 +115,19 @@ def submit(
 ) -> None:
     """Submit an async order (or preview); with --wait, follow the job to its end."""
     order = _read_order(order_file)
-    with _client(base_url, env, client_id, client_secret, zuora_version) as client:
+    with make_client(base_url, env, client_id, client_secret, zuora_version) as client:
         try:
             job_id = client.submit(
                 order, preview=preview, track_id=track_id, idempotency_key=idempotency_key
             )
         except ClientError as error:
-            raise _refused(error) from None
+            raise refused(error) from None
         if not wait:
-            _print_json({"jobId": job_id, "success": True})
+            print_json({"jobId": job_id, "success": True})
             return
         err.print(f"submitted job [bold]{job_id}[/bold] to {escape(client.base_url)}")
         job = _follow(client, job_id, timeout=timeout, interval=interval)
-    _print_json(job)
+    print_json(job)
     if job["status"] == "Failed":
         err.print(f"[red]job {job_id} failed:[/red] {escape(str(job.get('errors')))}")
         raise typer.Exit(EXIT_FAILED)
@@ -153,7 +153,7 @@ def _follow(client: ZuoraClient, job_id: str, *, timeout: float, interval: float
             try:
                 job = client.job(job_id)
             except ClientError as error:
-                raise _refused(error) from None
+                raise refused(error) from None
             polls += 1
             progress.update(task, description=f"job {job_id}: {job['status']} ({polls} polls)")
             if job["status"] in TERMINAL or time.monotonic() >= deadline:
@@ -172,11 +172,11 @@ def jobs_get(
     zuora_version: Version = None,
 ) -> None:
     """Print a job as ``GET /v1/async-jobs/{jobId}`` answers it."""
-    with _client(base_url, env, client_id, client_secret, zuora_version) as client:
+    with make_client(base_url, env, client_id, client_secret, zuora_version) as client:
         try:
-            _print_json(client.job(job_id))
+            print_json(client.job(job_id))
         except ClientError as error:
-            raise _refused(error) from None
+            raise refused(error) from None
 
 
 def _table(jobs: list[dict[str, Any]], title: str) -> Table:
@@ -218,13 +218,13 @@ def jobs_list(
     zuora_version: Version = None,
 ) -> None:
     """List the tenant's jobs, newest first (zorders only: ``GET /zorders/jobs``)."""
-    with _client(base_url, env, client_id, client_secret, zuora_version) as client:
+    with make_client(base_url, env, client_id, client_secret, zuora_version) as client:
         try:
             page = client.jobs(status=status, limit=limit)
         except ClientError as error:
-            raise _refused(error) from None
+            raise refused(error) from None
     if as_json:
-        _print_json(page)
+        print_json(page)
         return
     Console(soft_wrap=True).print(_table(page["jobs"], f"jobs at {client.base_url}"))
 
@@ -246,7 +246,7 @@ def jobs_watch(
     """A live table of the tenant's jobs until Ctrl-C (zorders only)."""
     out = Console()
     refreshes = 0
-    with _client(base_url, env, client_id, client_secret, zuora_version) as client:
+    with make_client(base_url, env, client_id, client_secret, zuora_version) as client:
         try:
             with Live(console=out, auto_refresh=False) as live:
                 while count is None or refreshes < count:
@@ -257,6 +257,6 @@ def jobs_watch(
                     if count is None or refreshes < count:
                         time.sleep(interval)
         except ClientError as error:
-            raise _refused(error) from None
+            raise refused(error) from None
         except KeyboardInterrupt:
             pass
