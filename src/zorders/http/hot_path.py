@@ -46,13 +46,18 @@ class PollFirstApp(FastAPI):
         if not self._poll_stack_built:
             self._poll_stack = self._build_poll_stack()
             self._poll_stack_built = True
-        if self._poll_stack is None or polled_job(scope) is None:
+        stack = self._poll_stack
+        job_id = None if stack is None else polled_job(scope)
+        if stack is None or job_id is None:
             await super().__call__(scope, receive, send)
             return
         if self.root_path:
             scope["root_path"] = self.root_path
         scope["app"] = self
-        await self._poll_stack(scope, receive, send)
+        if isinstance(stack, FusedPoll):
+            await stack.poll(scope, receive, send, job_id)
+        else:
+            await stack(scope, receive, send)
 
     def _build_poll_stack(self) -> ASGIApp | None:
         """The middleware outside ``JobPollRoute`` around it, built as Starlette builds the
@@ -103,8 +108,15 @@ class FusedPoll:
         self.route = route
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = perf_counter()
         job_id = polled_job(scope)
+        if job_id is None:
+            await self.stack(scope, receive, send)
+        else:
+            await self.poll(scope, receive, send, job_id)
+
+    async def poll(self, scope: Scope, receive: Receive, send: Send, job_id: str) -> None:
+        """Answer a poll of ``job_id`` (``polled_job(scope)``)."""
+        started = perf_counter()
         # The first of each header, as the layers read them.
         authorization = track_raw = version_raw = None
         for key, value in scope["headers"]:
@@ -118,7 +130,7 @@ class FusedPoll:
                 version_raw = value
         state = scope.setdefault("state", {})
         tenant = None
-        if authorization is not None and job_id is not None and not scope.get("root_path"):
+        if authorization is not None and not scope.get("root_path"):
             scheme, _, token = authorization.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer" and token.strip() and TENANT_STATE not in state:
                 tenant = self.context.auth.cached(token.strip())
@@ -138,7 +150,6 @@ class FusedPoll:
         if not decision.allowed:  # a refusal counts nothing: the stack refuses it again
             await self.stack(scope, receive, send)
             return
-        assert job_id is not None
         status = 500  # if the route raises before answering, the server sends a 500
         try:
             rid = request_id()
@@ -151,7 +162,9 @@ class FusedPoll:
             request_token = REQUEST_ID.set(rid)
             track_token = None if track is None else TRACK_ID.set(track)
             try:
-                answer, headers, body = await self.route.respond(scope, receive, job_id, version)
+                answer, headers, body = await self.route.respond(
+                    scope, receive, job_id, version, tenant
+                )
                 headers = [*headers, *limit_headers(decision), *extra]
                 status = answer
                 await send({"type": "http.response.start", "status": answer, "headers": headers})

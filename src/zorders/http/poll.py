@@ -72,20 +72,26 @@ class JobPollRoute:
             if key == b"zuora-version":
                 version = value.decode("latin-1")
                 break
-        status, headers, body = await self.respond(scope, receive, job_id, version)
+        tenant = await resolve_tenant(scope, self.context)
+        status, headers, body = await self.respond(scope, receive, job_id, version, tenant)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
     async def respond(
-        self, scope: Scope, receive: Receive, job_id: str, version: str | None
+        self,
+        scope: Scope,
+        receive: Receive,
+        job_id: str,
+        version: str | None,
+        tenant: Tenant | None,
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """The answer to a poll of ``job_id``: status, headers and body, compressed as
-        ``GZipMiddleware`` would (app.py). ``version`` is the first ``Zuora-Version`` header."""
+        """The answer to ``tenant``'s poll of ``job_id`` (``resolve_tenant``'s): status,
+        headers and body, compressed as ``GZipMiddleware`` would (app.py). ``version`` is the
+        first ``Zuora-Version`` header."""
         # What the router would have left in the scope for the layers around it.
         scope["route"] = self.route
         scope["path_params"] = {"jobId": job_id}
         try:
-            tenant = await resolve_tenant(scope, self.context)
             if tenant is None:
                 raise AuthenticationFailed("Authentication error")
             scope["state"]["tenant"] = tenant  # errors answer in the tenant's version
@@ -104,7 +110,9 @@ class JobPollRoute:
         # UUID, so no format is enforced; an unknown id is simply not found (category 40).
         body = render_json(job_json(outcome, _version(version, tenant)))
         headers = [(b"content-length", str(len(body)).encode()), (b"content-type", _JSON)]
-        return await self._encoded(scope, 200, headers, body)
+        if len(body) > self.gzip_over:
+            return await self._encoded(scope, 200, headers, body)
+        return 200, headers, body
 
     async def _encoded(
         self, scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes

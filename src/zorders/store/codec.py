@@ -70,6 +70,12 @@ def decode(data: Any, hint: Any) -> Any:
 Decoder = Callable[[Any], Any]
 
 
+def decoder(hint: Any) -> Decoder:
+    """``hint``'s decoder, for a caller that reads one type often: looking it up by a union
+    hint hashes the union's arguments on every call."""
+    return _decoder(hint)
+
+
 def _identity(data: Any) -> Any:
     return data
 
@@ -102,11 +108,9 @@ def _build(hint: Any) -> Decoder:
         return _union(hint)
     if origin is tuple:
         item_hints = typing.get_args(hint)
-        item = _decoder(item_hints[0] if item_hints else Any)
-        return _none_or(lambda data: tuple(map(item, data)))
+        return _sequence(tuple, _decoder(item_hints[0] if item_hints else Any))
     if origin is list:
-        element = _decoder(typing.get_args(hint)[0])
-        return _none_or(lambda data: list(map(element, data)))
+        return _sequence(list, _decoder(typing.get_args(hint)[0]))
     if origin is dict:
         return _none_or(dict)
     if hint is Any or hint is object:
@@ -115,7 +119,7 @@ def _build(hint: Any) -> Decoder:
         if dataclasses.is_dataclass(hint):
             return _dataclass(hint)
         if issubclass(hint, Enum):
-            return _none_or(hint)
+            return _enum(hint)
         if hint is Decimal:
             return _none_or(Decimal)
         if hint is datetime:
@@ -127,6 +131,33 @@ def _build(hint: Any) -> Decoder:
     return _identity
 
 
+#: What generated code inlines instead of calling: a sequence's container and item decoder.
+_SEQUENCES: dict[Decoder, tuple[type, Decoder]] = {}
+
+
+def _sequence(container: type, item: Decoder) -> Decoder:
+    def decode_sequence(data: Any) -> Any:
+        return None if data is None else container(map(item, data))
+
+    _SEQUENCES[decode_sequence] = (container, item)
+    return decode_sequence
+
+
+def _enum(cls: type[Enum]) -> Decoder:
+    # A dict lookup: calling the Enum class costs several times more.
+    members: dict[Any, Enum] = {member.value: member for member in cls}
+
+    def decode_enum(data: Any) -> Any:
+        if data is None:
+            return None
+        try:
+            return members[data]
+        except (KeyError, TypeError):  # an alias, an unhashable value: the class decides
+            return cls(data)
+
+    return decode_enum
+
+
 def _primitive(kind: type) -> Decoder:
     # JSON gives these their own type already; converting only what is not spares a call.
     def decode_primitive(data: Any) -> Any:
@@ -136,6 +167,7 @@ def _primitive(kind: type) -> Decoder:
 
 
 _PRIMITIVES = {kind: _primitive(kind) for kind in (str, int, bool, float)}
+_PRIMITIVE_KINDS = {decode: kind for kind, decode in _PRIMITIVES.items()}
 
 
 def _union(hint: Any) -> Decoder:
@@ -175,25 +207,72 @@ def _dataclass(cls: type) -> Decoder:
 def _generate(cls: type) -> Decoder:
     """A function that calls ``cls`` with every field as a keyword, as dataclasses generate
     ``__init__``; a document that lacks a field (written before it existed) takes the
-    field-by-field path, which leaves it to its default."""
+    field-by-field path, which leaves it to its default. Primitives and sequences are read
+    inline: a call per field cost as much as the rest of a job result's decoding."""
     hints = _hints(cls)
     fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
 
     def field_by_field(data: Any) -> Any:
         return cls(**{name: read(data[name]) for name, read in fields if name in data})
 
-    arguments = ", ".join(f"{name}=_d{n}(data[{name!r}])" for n, (name, _) in enumerate(fields))
+    namespace: dict[str, Any] = {"_cls": cls, "_field_by_field": field_by_field}
+    values = []
+    for n, (name, read) in enumerate(fields):
+        namespace[f"_d{n}"] = read
+        values.append((name, _inline(read, f"data[{name!r}]", n, namespace)))
+    setters = _slot_setters(cls)
+    if setters is None:
+        arguments = ", ".join(f"{name}={value}" for name, value in values)
+        build = [f"        return _cls({arguments})"]
+    else:
+        # A frozen dataclass's __init__ assigns each field through object.__setattr__;
+        # its slots take the values directly, at less than half the cost.
+        namespace["_new"] = object.__new__
+        build = ["        _o = _new(_cls)"]
+        for n, (name, value) in enumerate(values):
+            namespace[f"_s{n}"] = setters[name]
+            build.append(f"        _s{n}(_o, {value})")
+        build.append("        return _o")
     source = (
         "def decode(data):\n"
         "    if data is None:\n"
         "        return None\n"
-        "    try:\n"
-        f"        return _cls({arguments})\n"
+        "    try:\n" + "\n".join(build) + "\n"
         "    except KeyError:\n"
         "        return _field_by_field(data)\n"
     )
-    namespace: dict[str, Any] = {"_cls": cls, "_field_by_field": field_by_field}
-    namespace.update({f"_d{n}": read for n, (_, read) in enumerate(fields)})
     exec(compile(source, f"<codec: {cls.__qualname__}>", "exec"), namespace)
     decode: Decoder = namespace["decode"]
     return decode
+
+
+def _slot_setters(cls: type) -> dict[str, Callable[[Any, Any], None]] | None:
+    """Each field's slot setter, when ``cls.__init__`` is the dataclass's own and would do
+    nothing but assign every field (no ``__post_init__``, no field left out of it)."""
+    if not cls.__dataclass_params__.init or hasattr(cls, "__post_init__"):  # type: ignore[attr-defined]
+        return None
+    setters = {}
+    for f in dataclasses.fields(cls):
+        slot = next((k.__dict__[f.name] for k in cls.__mro__ if f.name in k.__dict__), None)
+        if not f.init or not isinstance(slot, types.MemberDescriptorType):
+            return None
+        setters[f.name] = slot.__set__
+    return setters
+
+
+def _inline(read: Decoder, value: str, n: int, namespace: dict[str, Any]) -> str:
+    """An expression equal to ``read(value)``, with no call where none is needed."""
+    if read is _identity:
+        return value
+    kind = _PRIMITIVE_KINDS.get(read)
+    if kind is not None:
+        namespace[f"_k{n}"] = kind
+        return f"(_v if (_v := {value}) is None or type(_v) is _k{n} else _k{n}(_v))"
+    sequence = _SEQUENCES.get(read)
+    if sequence is not None:
+        container, item = sequence
+        namespace[f"_c{n}"] = container
+        namespace[f"_i{n}"] = item
+        items = "_v" if item is _identity else f"map(_i{n}, _v)"
+        return f"(None if (_v := {value}) is None else _c{n}({items}))"
+    return f"_d{n}({value})"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.sql.elements import BindParameter
 
 from zorders.domain.order_actions import OrderRequest
 from zorders.service.jobs import Job, JobKind, JobOutcome, JobResult, JobStatus
 from zorders.store import schema as t
-from zorders.store.codec import dumps, loads
+from zorders.store.codec import Decoder, decoder, dumps, loads
 from zorders.store.repositories import from_db_time, to_db_time
 from zorders.types import JobId, TenantId
 
@@ -53,14 +55,25 @@ OUTCOME_SELECT = select(_c.kind, _c.status, _c.error, _c.result).where(
 )
 
 
+#: The poll decodes a row per request: dict lookups and a decoder looked up once cost
+#: a fraction of calling the Enum classes and finding the union's decoder each time.
+_KINDS = {kind.value: kind for kind in JobKind}
+_STATUSES = {status.value: status for status in JobStatus}
+
+
+@cache
+def _result_decoder() -> Decoder:
+    return decoder(JobResult)
+
+
 def outcome_from_row(
     job_id: JobId, kind: str, status: str, error: str | None, result: str | None
 ) -> JobOutcome:
     return JobOutcome(
         id=job_id,
-        kind=JobKind(kind),
-        status=JobStatus(status),
-        result=None if result is None else loads(result, JobResult),
+        kind=_KINDS.get(kind) or JobKind(kind),
+        status=_STATUSES.get(status) or JobStatus(status),
+        result=None if result is None else _result_decoder()(orjson.loads(result)),
         error=error,
     )
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import orjson
+import pytest
 
 from zorders.domain.catalog import ChargePrice, PriceFormat, Tier
 from zorders.domain.order_actions import (
@@ -98,3 +99,33 @@ class Node:
 def test_a_dataclass_may_contain_itself() -> None:
     tree = Node(name="root", children=(Node(name="a", parent=Node(name="p")), Node(name="b")))
     assert loads(dumps(tree), Node) == tree
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Checked:
+    amount: Decimal
+    seen: list[str]
+
+    def __post_init__(self) -> None:
+        self.seen.append("post-init")
+
+
+def test_a_dataclass_with_post_init_is_built_through_init() -> None:
+    assert loads('{"amount": "1.50", "seen": []}', Checked).seen == ["post-init"]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Primitives:
+    count: int
+    ratio: float
+    names: tuple[str, ...]
+    state: TermType | None = None
+
+
+def test_fields_read_inline_convert_as_their_decoders_do() -> None:
+    value = loads('{"count": "3", "ratio": 1, "names": ["a", 2], "state": null}', Primitives)
+    assert value == Primitives(count=3, ratio=1.0, names=("a", "2"))
+    assert type(value.ratio) is float
+    assert loads('{"count": 1, "ratio": 0.5, "names": [], "state": "EVERGREEN"}', Primitives).state
+    with pytest.raises(ValueError):
+        loads('{"count": 1, "ratio": 0.5, "names": [], "state": "FOREVER"}', Primitives)
