@@ -24,6 +24,8 @@ from bench.procs import ROOT, Server, Worker
 from bench.run import FULL, QUICK, Run
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+#: The measurements, in the order a run makes them (``--only``).
+SECTIONS = ("poll", "submit", "workers", "preview")
 console = Console(soft_wrap=True)
 
 
@@ -39,6 +41,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="a PostgreSQL server's URL; the run makes (and drops) its own databases there",
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument(
+        "--only",
+        choices=SECTIONS,
+        action="append",
+        help="run this measurement only (repeatable); the results go to a timestamped file, "
+        "not latest.json",
+    )
     parser.add_argument(
         "--markdown",
         type=Path,
@@ -108,15 +117,35 @@ def memory(run: Run) -> dict[str, float]:
     return peaks
 
 
-def measure(run: Run, stamp: str) -> dict[str, Any]:
+def measure(run: Run, stamp: str, only: set[str]) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    sizes = run.sizes
     wrk = loadgen.available()
     if not wrk:
         run.notes.append("wrk is not installed: poll and accept-rate loads were skipped")
-    results["poll"] = {}
+    if "poll" in only or "submit" in only:
+        results |= _poll_and_submit(run, stamp, only, wrk)
+    if "workers" in only:
+        console.print("3. worker processes …")
+        workers = {"sqlite": queue.workers(run, f"sqlite:///{run.folder / 'workers.db'}", "sqlite")}
+        if run.postgres_url:
+            with db.postgres_database(run.postgres_url, f"zorders_bench_{stamp}_w") as url:
+                workers["postgresql"] = queue.workers(run, url, "postgresql")
+        results["workers"] = workers
+    if "preview" in only:
+        console.print("4. preview cost …")
+        results["preview"] = preview.measure(run)
+    return results
+
+
+def _poll_and_submit(run: Run, stamp: str, only: set[str], wrk: bool) -> dict[str, Any]:
+    """Measurements 1 and 2: the first server of measurement 1 serves 2's latency too."""
+    results: dict[str, Any] = {}
+    sizes = run.sizes
+    if "poll" in only:
+        results["poll"] = {}
     latency: dict[str, Any] = {}
-    for processes in sizes.poll_processes:
+    processes_list = sizes.poll_processes if "poll" in only else (1,)
+    for processes in processes_list:
         database = str(run.folder / f"poll-{processes}.db")
         server = run.started(
             Server(
@@ -128,13 +157,15 @@ def measure(run: Run, stamp: str) -> dict[str, Any]:
                 processes=processes,
             )
         )
-        if wrk:
+        if wrk and "poll" in only:
             console.print(f"1. polling, {processes} process(es): zorders, bare, ceiling …")
             results["poll"][str(processes)] = poll.measure(run, server, database)
-        if processes == 1:
+        if processes == 1 and "submit" in only:
             console.print("2. submit → Completed, execution in-process, accepted/s …")
             latency = queue.submit_to_completed(run, server, f"sqlite:///{database}")
         server.stop()
+    if "submit" not in only:
+        return results
     submit: dict[str, Any] = {
         "latency": latency,
         "execution_ms": queue.execution_time(run.folder, sizes.exec_repeats),
@@ -147,14 +178,6 @@ def measure(run: Run, stamp: str) -> dict[str, Any]:
             with db.postgres_database(run.postgres_url, f"zorders_bench_{stamp}_a") as url:
                 submit["accepted"]["postgresql"] = queue.accept_rate(run, url, "accept-postgresql")
     results["submit"] = submit
-    console.print("3. worker processes …")
-    workers = {"sqlite": queue.workers(run, f"sqlite:///{run.folder / 'workers.db'}", "sqlite")}
-    if run.postgres_url:
-        with db.postgres_database(run.postgres_url, f"zorders_bench_{stamp}_w") as url:
-            workers["postgresql"] = queue.workers(run, url, "postgresql")
-    results["workers"] = workers
-    console.print("4. preview cost …")
-    results["preview"] = preview.measure(run)
     return results
 
 
@@ -165,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = datetime.now(UTC)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
-    postgres = None if args.no_postgres else args.postgres_url
+    only = set(args.only or SECTIONS)
+    postgres = None if args.no_postgres or not only & {"submit", "workers"} else args.postgres_url
     if postgres and not db.postgres_reachable(postgres):
         console.print(f"PostgreSQL not reachable at {postgres}: SQLite only")
         postgres = None
@@ -175,12 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         "meta": {
             "started": started.isoformat(timespec="seconds"),
             "mode": "quick" if args.quick else "full",
+            "only": sorted(only, key=SECTIONS.index),
             "machine": machine(postgres),
             "sizes": asdict(run.sizes),
         }
     }
     try:
-        results |= measure(run, stamp)
+        results |= measure(run, stamp, only)
     except BaseException:
         run.stop_all()
         console.print(f"[red]the run failed[/red]; logs are in {run.logs}")
@@ -194,13 +219,16 @@ def main(argv: list[str] | None = None) -> int:
     args.results.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=1) + "\n"
     (args.results / f"{stamp}.json").write_text(text)
-    (args.results / "latest.json").write_text(text)
-    if chart.available():
-        chart.draw(results, args.results / "latest.png")
-    else:
-        console.print("matplotlib is not installed: no chart (pip install -e '.[bench]')")
+    saved = args.results / f"{stamp}.json"
+    if only == set(SECTIONS):  # a partial run leaves the latest full one in place
+        saved = args.results / "latest.json"
+        saved.write_text(text)
+        if chart.available():
+            chart.draw(results, args.results / "latest.png")
+        else:
+            console.print("matplotlib is not installed: no chart (pip install -e '.[bench]')")
     report.print_tables(results, console)
-    console.print(f"results: {args.results / 'latest.json'}")
+    console.print(f"results: {saved}")
     shutil.rmtree(folder, ignore_errors=True)
     return 0
 
