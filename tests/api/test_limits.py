@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
@@ -134,3 +135,14 @@ def test_a_dead_process_stops_counting(store: SqlStore) -> None:
     clock.advance(seconds=11)
     alive.sync()
     assert alive.acquire(tenant, high_volume=False).allowed
+
+
+def test_reset_counts_the_whole_seconds_left_in_the_minute(store: SqlStore) -> None:
+    clock = StubClock()  # on a whole minute
+    limiter = Limiter(store, clock, process_id="a", defaults=LimitDefaults())
+    for step in (0, 0.000001, 0.5, 0.499999, 28.999999, 29.5, 0.4999, 0.0001, 0.5, 59.75):
+        clock.advance(seconds=step)
+        now = clock.now()
+        window_end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        expected = int((window_end - now).total_seconds()) or 1
+        assert limiter.acquire(_tenant(), high_volume=False).rate_reset == expected

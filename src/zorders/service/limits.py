@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from zorders.service.tenants import Tenant
 
 WINDOW = timedelta(minutes=1)
+_WINDOW_SECONDS = 60  # WINDOW starts on a whole minute (_window_start)
 #: Another process's numbers count while they are this fresh (it may have died).
 STALE_AFTER = timedelta(seconds=10)
 
@@ -77,6 +78,9 @@ class Limiter:
         self._lock = threading.Lock()
         self._local: dict[TenantId, _Local] = {}
         self._peers: dict[TenantId, PeerCounts] = {}
+        #: The current window's bounds: finding its start anew costs more than the rest of
+        #: a decision.
+        self._window: tuple[datetime, datetime] | None = None
 
     def acquire(self, tenant: Tenant, *, high_volume: bool) -> Decision:
         settings = tenant.settings
@@ -88,8 +92,14 @@ class Limiter:
         else:
             concurrency_limit = settings.concurrency_limit or self._defaults.concurrency
         now = self._clock.now()
-        window = _window_start(now)
-        reset = int((window + WINDOW - now).total_seconds()) or 1
+        bounds = self._window
+        if bounds is None or not bounds[0] <= now < bounds[1]:  # a new minute (or clock)
+            start = _window_start(now)
+            bounds = self._window = (start, start + WINDOW)
+        window = bounds[0]
+        # int((window + WINDOW - now).total_seconds()) without datetime arithmetic (every
+        # API call makes a decision; the poll is the hot path): whole seconds left.
+        reset = (_WINDOW_SECONDS - now.second - (1 if now.microsecond else 0)) or 1
         with self._lock:
             local = self._local_for(tenant.id, window)
             peers = self._peers.get(tenant.id, _NO_PEERS)
@@ -137,7 +147,11 @@ class Limiter:
     def sync(self) -> None:
         """Publish this process's counts and read the others' (about once a second)."""
         now = self._clock.now()
-        window = _window_start(now)
+        bounds = self._window
+        if bounds is None or not bounds[0] <= now < bounds[1]:  # a new minute (or clock)
+            start = _window_start(now)
+            bounds = self._window = (start, start + WINDOW)
+        window = bounds[0]
         with self._lock:
             mine = {
                 tenant: (
