@@ -9,6 +9,7 @@ dataclasses (an order action, a job result) is tagged with ``"_t"``.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import types
 import typing
 from collections.abc import Callable
@@ -84,14 +85,27 @@ def _decoder(hint: Any) -> Decoder:
     """The decoder of ``hint``, built once per type: reading the type hints on every value
     cost most of a job poll (and of loading an order's context)."""
     try:
-        return _cached_decoder(hint)
+        return _DECODERS[hint]
+    except KeyError:
+        pass
     except TypeError:  # an unhashable hint: build it each time
         return _build(hint)
+    # One thread builds at a time. A recursive type's decoder refers to itself through a
+    # stand-in while it is built (``_GENERATING``); two threads building one type at once
+    # let a stand-in be kept as the decoder itself, which then called itself forever
+    # (seen: worker threads' first claims on a fresh process, RecursionError).
+    with _BUILDING:
+        found = _DECODERS.get(hint)
+        if found is None:
+            stand_in = hint in _GENERATING  # a build of ``hint`` is in progress below us
+            found = _build(hint)
+            if not stand_in:
+                _DECODERS[hint] = found
+        return found
 
 
-@cache
-def _cached_decoder(hint: Any) -> Decoder:
-    return _build(hint)
+_DECODERS: dict[Any, Decoder] = {}
+_BUILDING = threading.RLock()
 
 
 def _none_or(convert: Decoder) -> Decoder:

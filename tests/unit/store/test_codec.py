@@ -129,3 +129,57 @@ def test_fields_read_inline_convert_as_their_decoders_do() -> None:
     assert loads('{"count": 1, "ratio": 0.5, "names": [], "state": "EVERGREEN"}', Primitives).state
     with pytest.raises(ValueError):
         loads('{"count": 1, "ratio": 0.5, "names": [], "state": "FOREVER"}', Primitives)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Node:
+    name: str
+    children: tuple[_Node, ...] = ()
+    parent: _Node | None = None
+
+
+def test_threads_building_a_recursive_types_decoder_at_once_all_get_it() -> None:
+    """Worker threads of a fresh process decode their first job together: each must get
+    the real decoder, never the stand-in a recursive type uses while it is built."""
+    import threading
+
+    from zorders.store import codec
+
+    tree = _Node(name="root", children=(_Node(name="a"), _Node(name="b", parent=_Node(name="p"))))
+    text = dumps(tree)
+    for _ in range(30):
+        codec._DECODERS.clear()
+        start = threading.Barrier(8)
+        results: list[object] = []
+
+        def decode() -> None:
+            start.wait()
+            try:
+                results.append(loads(text, _Node))
+            except RecursionError as error:  # the old race
+                results.append(error)
+
+        threads = [threading.Thread(target=decode) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == [tree] * 8
+        assert loads(text, _Node) == tree  # and what the cache kept works afterwards
+
+
+def test_a_stand_in_for_a_decoder_in_progress_is_never_kept() -> None:
+    """The state the race left: another build of the type in progress. What that call gets
+    is a stand-in (it defers to the real decoder); the cache must not keep it, or every
+    later decode would call itself forever."""
+    from zorders.store import codec
+
+    tree = _Node(name="root", children=(_Node(name="a"),))
+    codec._DECODERS.clear()
+    codec._GENERATING.add(_Node)
+    try:
+        codec._decoder(_Node)
+    finally:
+        codec._GENERATING.discard(_Node)
+    assert _Node not in codec._DECODERS
+    assert loads(dumps(tree), _Node) == tree
