@@ -260,6 +260,24 @@ def _generate(cls: type) -> Decoder:
     return decode
 
 
+def constructor(cls: type) -> Callable[..., Any]:
+    """``cls`` itself, or for a frozen slotted dataclass a function taking the same keywords
+    (every field) that fills the slots directly (see ``_generate``)."""
+    setters = _slot_setters(cls)
+    if setters is None:
+        return cls
+    names = list(setters)
+    namespace: dict[str, Any] = {"_cls": cls, "_new": object.__new__}
+    lines = [f"def make(*, {', '.join(names)}):", "    _o = _new(_cls)"]
+    for n, name in enumerate(names):
+        namespace[f"_s{n}"] = setters[name]
+        lines.append(f"    _s{n}(_o, {name})")
+    lines.append("    return _o")
+    exec(compile("\n".join(lines) + "\n", f"<constructor: {cls.__qualname__}>", "exec"), namespace)
+    make: Callable[..., Any] = namespace["make"]
+    return make
+
+
 def _slot_setters(cls: type) -> dict[str, Callable[[Any, Any], None]] | None:
     """Each field's slot setter, when ``cls.__init__`` is the dataclass's own and would do
     nothing but assign every field (no ``__post_init__``, no field left out of it)."""

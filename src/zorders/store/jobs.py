@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import BindParameter
 from zorders.domain.order_actions import OrderRequest
 from zorders.service.jobs import Job, JobKind, JobOutcome, JobResult, JobStatus
 from zorders.store import schema as t
-from zorders.store.codec import Decoder, decoder, dumps, loads
+from zorders.store.codec import Decoder, constructor, decoder, dumps, loads
 from zorders.store.repositories import from_db_time, to_db_time
 from zorders.types import JobId, TenantId
 
@@ -61,6 +61,9 @@ _KINDS = {kind.value: kind for kind in JobKind}
 _STATUSES = {status.value: status for status in JobStatus}
 
 
+_outcome = constructor(JobOutcome)
+
+
 @cache
 def _result_decoder() -> Decoder:
     return decoder(JobResult)
@@ -69,13 +72,14 @@ def _result_decoder() -> Decoder:
 def outcome_from_row(
     job_id: JobId, kind: str, status: str, error: str | None, result: str | None
 ) -> JobOutcome:
-    return JobOutcome(
+    outcome: JobOutcome = _outcome(
         id=job_id,
         kind=_KINDS.get(kind) or JobKind(kind),
         status=_STATUSES.get(status) or JobStatus(status),
         result=None if result is None else _result_decoder()(orjson.loads(result)),
         error=error,
     )
+    return outcome
 
 
 # Built once, executed with parameters (see repositories.py): a job's life runs these.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -20,7 +20,7 @@ from zorders.domain.order_actions import (
 from zorders.domain.subscriptions import Terms, TermType
 from zorders.service.jobs import JobResult
 from zorders.service.results import CreateOrderResult, PreviewOrderResult
-from zorders.store.codec import dumps, loads
+from zorders.store.codec import constructor, dumps, loads
 
 
 def test_nested_values_round_trip() -> None:
@@ -183,3 +183,13 @@ def test_a_stand_in_for_a_decoder_in_progress_is_never_kept() -> None:
         codec._GENERATING.discard(_Node)
     assert _Node not in codec._DECODERS
     assert loads(dumps(tree), _Node) == tree
+
+
+def test_a_constructor_fills_the_slots_of_a_frozen_dataclass_as_init_would() -> None:
+    make = constructor(Primitives)
+    assert make is not Primitives
+    built = make(count=1, ratio=0.5, names=("a",), state=TermType.EVERGREEN)
+    assert built == Primitives(count=1, ratio=0.5, names=("a",), state=TermType.EVERGREEN)
+    with pytest.raises(FrozenInstanceError):
+        built.count = 2  # type: ignore[misc]
+    assert constructor(Checked) is Checked  # its __post_init__ must run
