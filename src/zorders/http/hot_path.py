@@ -162,9 +162,15 @@ class FusedPoll:
             request_token = REQUEST_ID.set(rid)
             track_token = None if track is None else TRACK_ID.set(track)
             try:
-                answer, headers, body = await self.route.respond(
-                    scope, receive, job_id, version, tenant
-                )
+                route = self.route
+                if route.local_reads:  # no coroutine unless the answer is to be compressed
+                    answer, headers, body = route.answer(scope, receive, job_id, version, tenant)
+                    if len(body) > route.gzip_over:
+                        answer, headers, body = await route.compressed(scope, answer, headers, body)
+                else:
+                    answer, headers, body = await route.respond(
+                        scope, receive, job_id, version, tenant
+                    )
                 headers = [*headers, *limit_headers(decision), *extra]
                 status = answer
                 await send({"type": "http.response.start", "status": answer, "headers": headers})

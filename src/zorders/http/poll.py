@@ -35,9 +35,12 @@ from zorders.http.limits import resolve_tenant
 from zorders.http.responses import render_json
 from zorders.http.versions import ZuoraVersion, parse_version
 from zorders.http.wire.results_json import job_json
+from zorders.service.jobs import JobOutcome
 from zorders.service.tenants import Tenant
 
 POLL_PATH = "/v1/async-jobs/{jobId}"
+#: Status, headers and body of a response.
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 _PREFIX = "/v1/async-jobs/"
 _JSON = b"application/json; charset=utf-8"
 #: Starlette compresses bodies this large in a worker thread rather than on the loop.
@@ -84,39 +87,55 @@ class JobPollRoute:
         job_id: str,
         version: str | None,
         tenant: Tenant | None,
-    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    ) -> Answer:
         """The answer to ``tenant``'s poll of ``job_id`` (``resolve_tenant``'s): status,
         headers and body, compressed as ``GZipMiddleware`` would (app.py). ``version`` is the
         first ``Zuora-Version`` header."""
+        if self.local_reads:
+            answer = self.answer(scope, receive, job_id, version, tenant)
+        else:
+            try:
+                checked = self._before_read(scope, job_id, tenant)
+                outcome = await run_in_threadpool(
+                    self.context.queries.job_outcome, checked.id, job_id
+                )
+            except ZuoraError as error:
+                answer = _error(scope, receive, error)
+            else:
+                answer = _found(outcome, version, checked)
+        if len(answer[2]) > self.gzip_over:
+            return await self.compressed(scope, *answer)
+        return answer
+
+    def answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        job_id: str,
+        version: str | None,
+        tenant: Tenant | None,
+    ) -> Answer:
+        """``respond`` when the store's reads are local, on this thread, not compressed yet
+        (``compressed``): no coroutine for the everyday poll."""
+        try:
+            checked = self._before_read(scope, job_id, tenant)
+            outcome = self.context.queries.job_outcome(checked.id, job_id)
+        except ZuoraError as error:
+            return _error(scope, receive, error)
+        return _found(outcome, version, checked)
+
+    def _before_read(self, scope: Scope, job_id: str, tenant: Tenant | None) -> Tenant:
         # What the router would have left in the scope for the layers around it.
         scope["route"] = self.route
         scope["path_params"] = {"jobId": job_id}
-        try:
-            if tenant is None:
-                raise AuthenticationFailed("Authentication error")
-            scope["state"]["tenant"] = tenant  # errors answer in the tenant's version
-            require_orders(tenant)
-            queries = self.context.queries
-            if self.local_reads:
-                outcome = queries.job_outcome(tenant.id, job_id)
-            else:
-                outcome = await run_in_threadpool(queries.job_outcome, tenant.id, job_id)
-        except ZuoraError as error:
-            response = error_response(Request(scope, receive), [error])
-            return await self._encoded(
-                scope, response.status_code, response.raw_headers, bytes(response.body)
-            )
-        # Any string is looked up: job ids are 32 hex characters, but Zuora documents a
-        # UUID, so no format is enforced; an unknown id is simply not found (category 40).
-        body = render_json(job_json(outcome, _version(version, tenant)))
-        headers = [(b"content-length", str(len(body)).encode()), (b"content-type", _JSON)]
-        if len(body) > self.gzip_over:
-            return await self._encoded(scope, 200, headers, body)
-        return 200, headers, body
+        if tenant is None:
+            raise AuthenticationFailed("Authentication error")
+        scope["state"]["tenant"] = tenant  # errors answer in the tenant's version
+        return require_orders(tenant)
 
-    async def _encoded(
+    async def compressed(
         self, scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes
-    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    ) -> Answer:
         if len(body) > self.gzip_over:
             headers = list(headers)
             headers.append((b"vary", b"Accept-Encoding"))
@@ -128,6 +147,18 @@ class JobPollRoute:
                 ]
                 headers.append((b"content-encoding", b"gzip"))
         return status, headers, body
+
+
+def _error(scope: Scope, receive: Receive, error: ZuoraError) -> Answer:
+    response = error_response(Request(scope, receive), [error])
+    return response.status_code, response.raw_headers, bytes(response.body)
+
+
+def _found(outcome: JobOutcome, version: str | None, tenant: Tenant) -> Answer:
+    # Any string is looked up: job ids are 32 hex characters, but Zuora documents a
+    # UUID, so no format is enforced; an unknown id is simply not found (category 40).
+    body = render_json(job_json(outcome, _version(version, tenant)))
+    return 200, [(b"content-length", str(len(body)).encode()), (b"content-type", _JSON)], body
 
 
 def polled_job(scope: Scope) -> str | None:
