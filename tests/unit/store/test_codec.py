@@ -152,7 +152,7 @@ def test_threads_building_a_recursive_types_decoder_at_once_all_get_it() -> None
         start = threading.Barrier(8)
         results: list[object] = []
 
-        def decode() -> None:
+        def decode(start: threading.Barrier = start, results: list[object] = results) -> None:
             start.wait()
             try:
                 results.append(loads(text, _Node))
