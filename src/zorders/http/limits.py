@@ -6,6 +6,8 @@ state, where the idempotency middleware and the endpoints' auth dependency find 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -55,13 +57,23 @@ async def resolve_tenant(scope: Scope, context: ApiContext) -> Tenant | None:
 
 def limit_headers(decision: Decision) -> list[tuple[bytes, bytes]]:
     return [
-        (b"ratelimit-limit", f"{decision.rate_limit}, {decision.rate_limit};w=60".encode()),
+        _rate_limit(decision.rate_limit),
         (b"ratelimit-remaining", str(decision.rate_remaining).encode()),
         (b"ratelimit-reset", str(decision.rate_reset).encode()),
-        (b"concurrency-limit-type", decision.concurrency_type.encode()),
-        (b"concurrency-limit-limit", str(decision.concurrency_limit).encode()),
+        *_concurrency_limit(decision.concurrency_type, decision.concurrency_limit),
         (b"concurrency-limit-remaining", str(decision.concurrency_remaining).encode()),
     ]
+
+
+# A tenant's limits change rarely: their headers are made once (every /v1 call sends them).
+@lru_cache(maxsize=256)
+def _rate_limit(limit: int) -> tuple[bytes, bytes]:
+    return (b"ratelimit-limit", f"{limit}, {limit};w=60".encode())
+
+
+@lru_cache(maxsize=256)
+def _concurrency_limit(kind: str, limit: int) -> tuple[tuple[bytes, bytes], ...]:
+    return ((b"concurrency-limit-type", kind.encode()), (b"concurrency-limit-limit", b"%d" % limit))
 
 
 class LimitsMiddleware:

@@ -7,7 +7,7 @@ from typing import Any
 
 from zorders.domain.billing import ChargeMetrics, InvoiceItem
 from zorders.http.versions import ZuoraVersion
-from zorders.service.jobs import Job, JobOutcome, JobStatus
+from zorders.service.jobs import Job, JobKind, JobOutcome, JobStatus
 from zorders.service.order_delta import OrderDelta, OrderDeltaMetrics
 from zorders.service.results import (
     CreateOrderResult,
@@ -240,18 +240,24 @@ def preview_result_json(result: PreviewOrderResult) -> dict[str, Any]:
     return body
 
 
+#: Looked up rather than read through the enums' properties: every poll renders a job.
+_ZUORA_STATUS = {status: status.zuora for status in JobStatus}
+_JOB_TYPE = {kind: kind.value for kind in JobKind}
+
+
 def job_json(job: Job | JobOutcome, version: ZuoraVersion) -> dict[str, Any]:
     """``GET /v1/async-jobs/{jobId}``: ``success`` is true whenever the job was found."""
     result: dict[str, Any] | None = None
-    if job.status is JobStatus.COMPLETED and job.result is not None:
+    status = job.status
+    if status is JobStatus.COMPLETED and job.result is not None:
         if isinstance(job.result, CreateOrderResult):
             result = create_result_json(job.result, version)
         else:
             result = {"success": True, **preview_result_json(job.result)}
-        result["jobType"] = job.kind.value
+        result["jobType"] = _JOB_TYPE[job.kind]
     return {
-        "status": job.status.zuora,
-        "errors": job.error if job.status is JobStatus.FAILED else None,
+        "status": _ZUORA_STATUS[status],
+        "errors": job.error if status is JobStatus.FAILED else None,
         "result": result,
         "success": True,
     }
