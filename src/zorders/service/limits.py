@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from zorders.types import TenantId
 
@@ -45,8 +45,11 @@ class PeerCounts:
 _NO_PEERS = PeerCounts(requests=0, in_flight=0, in_flight_high_volume=0)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
+    """One call's verdict and the numbers its headers show. Immutable like the other values,
+    but a tuple: every API call makes one, and a frozen dataclass's ``__init__`` (a
+    ``object.__setattr__`` per field) cost three times as much."""
+
     allowed: bool
     #: Which limit refused the call ("rate" or "concurrency"), if one did.
     refused_by: str | None
@@ -126,11 +129,13 @@ class Limiter:
             allowed=refused_by is None,
             refused_by=refused_by,
             rate_limit=rate_limit,
-            rate_remaining=max(rate_limit - used, 0),
+            rate_remaining=rate_limit - used if used < rate_limit else 0,
             rate_reset=reset,
             concurrency_type="High-volume" if high_volume else "Default",
             concurrency_limit=concurrency_limit,
-            concurrency_remaining=max(concurrency_limit - in_flight, 0),
+            concurrency_remaining=(
+                concurrency_limit - in_flight if in_flight < concurrency_limit else 0
+            ),
             retry_after=reset if refused_by == "rate" else 1,
         )
 
