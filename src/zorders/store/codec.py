@@ -306,5 +306,7 @@ def _inline(read: Decoder, value: str, n: int, namespace: dict[str, Any]) -> str
         namespace[f"_c{n}"] = container
         namespace[f"_i{n}"] = item
         items = "_v" if item is _identity else f"map(_i{n}, _v)"
-        return f"(None if (_v := {value}) is None else _c{n}({items}))"
-    return f"_d{n}({value})"
+        # An empty list (most of a result's sequences) makes no map object.
+        return f"(None if (_v := {value}) is None else _c{n}({items}) if _v != [] else _c{n}())"
+    # Every decoder reads None as None: an absent optional value costs no call.
+    return f"(None if (_v := {value}) is None else _d{n}(_v))"
