@@ -2,8 +2,9 @@
 
 Calls the app's ASGI stack directly with a prebuilt scope and reports thread CPU time per
 request (the best of several rounds, so other load on the machine matters little): the
-whole app, then the poll stack from each middleware inward, and the two references of
-the benchmark. The differences are what each layer costs; ``docs/performance.md`` lists
+whole app (whose everyday poll runs the middleware fused, ``http/hot_path.py``), then the
+layered poll stack (what other polls take) from each middleware inward, and the two
+references of the benchmark. The differences are what each layer costs; ``docs/performance.md`` lists
 them. For a flame graph of a real server under load, use ``py-spy record`` instead.
 """
 
@@ -78,7 +79,7 @@ async def main() -> None:
     assert isinstance(app, PollFirstApp)
     path = f"/v1/async-jobs/{job_id}"
     headers = [(b"host", b"bench"), (b"authorization", f"Bearer {token}".encode())]
-    print(f"zorders (PollFirstApp)      {await cost(app, path, headers):6.1f} µs")
+    print(f"zorders (PollFirstApp, fused)         {await cost(app, path, headers):6.1f} µs")
     outer = []
     for middleware in app.user_middleware:
         outer.append(middleware)
@@ -89,11 +90,11 @@ async def main() -> None:
         for cls, args, kwargs in reversed(outer[start:]):
             stack = cls(stack, *args, **kwargs)
         name = getattr(outer[start], "cls", type(None)).__name__
-        print(f"  from {name:22s} {await cost(stack, path, headers):6.1f} µs")
+        print(f"  layered, from {name:22s} {await cost(stack, path, headers):6.1f} µs")
     lookup = refapps.JobLookup(str(folder / "layers.db"), tenant_id)
     print(f"bare FastAPI route          {await cost(refapps.bare_app(lookup), path, []):6.1f} µs")
     print(
-        f"raw-ASGI ceiling            {await cost(refapps.ceiling_app(lookup), path, []):6.1f} µs"
+        f"raw-ASGI ceiling                      {await cost(refapps.ceiling_app(lookup), path, []):6.1f} µs"
     )
     runtime.close()
 
