@@ -92,7 +92,9 @@ async def main() -> None:
         name = getattr(outer[start], "cls", type(None)).__name__
         print(f"  layered, from {name:22s} {await cost(stack, path, headers):6.1f} µs")
     lookup = refapps.JobLookup(str(folder / "layers.db"), tenant_id)
-    print(f"bare FastAPI route          {await cost(refapps.bare_app(lookup), path, []):6.1f} µs")
+    print(
+        f"bare FastAPI route                    {await cost(refapps.bare_app(lookup), path, []):6.1f} µs"
+    )
     print(
         f"raw-ASGI ceiling                      {await cost(refapps.ceiling_app(lookup), path, []):6.1f} µs"
     )
