@@ -21,8 +21,8 @@ from zorders.service.results import (
     PreviewOrderResult,
     SubscriptionOutcome,
 )
-from zorders.service.tenants import billing_rules
-from zorders.service.test_clock import tenant_clock
+from zorders.service.tenants import tenant_settings
+from zorders.service.test_clock import settings_clock
 from zorders.types import JobId, TenantId
 
 #: Zuora's documented size limits per call (facts §2 "Size limits").
@@ -106,7 +106,8 @@ def create_order(
     """Apply the order and write everything it creates in ``uow`` (all or nothing)."""
     scope = uow.tenant(tenant_id)
     context = load_order_context(scope, request)
-    now = tenant_clock(uow, tenant_id, clock).now()
+    settings = tenant_settings(uow, tenant_id)
+    now = settings_clock(settings, clock).now()
     numbering = SequenceNumbering(scope.counters, ids)
     created_at = now.strftime("%Y-%m-%d %H:%M:%S")
     outcome = place_order(
@@ -135,7 +136,7 @@ def create_order(
             invoice_date=request.processing.document_date or today,
             exclude=frozenset(request.processing.charge_types_to_exclude),
             collect=request.processing.collect_payment,
-            rules=billing_rules(uow, tenant_id),
+            rules=settings.billing,
             numbering=numbering,
             created_at=created_at,
         )

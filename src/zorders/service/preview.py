@@ -21,8 +21,8 @@ from zorders.service.order_delta import OrderDeltaMetrics, subscription_deltas
 from zorders.service.ports import Clock, IdFactory, UnitOfWork
 from zorders.service.preview_delta import delta_items, per_charge
 from zorders.service.results import PreviewInvoice, PreviewOrderResult, SubscriptionMetrics
-from zorders.service.tenants import billing_rules
-from zorders.service.test_clock import tenant_clock
+from zorders.service.tenants import tenant_settings
+from zorders.service.test_clock import settings_clock
 from zorders.types import TenantId
 
 _SUPPORTED_TYPES = frozenset(
@@ -51,7 +51,8 @@ def preview_order(
         raise not_supported("Previewing 'orderLineItems'")
     scope = uow.tenant(tenant_id)
     context = load_order_context(scope, request)
-    now = tenant_clock(uow, tenant_id, clock).now()
+    settings = tenant_settings(uow, tenant_id)
+    now = settings_clock(settings, clock).now()
     outcome = place_order(
         request,
         context,
@@ -60,7 +61,7 @@ def preview_order(
         today=now.date(),
         account_override=_preview_account(request),
     )
-    rules = billing_rules(uow, tenant_id)
+    rules = settings.billing
     exclude = frozenset(options.charge_types_to_exclude) | {ChargeType.USAGE}
     bcd = outcome.account.bill_cycle_day
     metrics: list[SubscriptionMetrics] = []

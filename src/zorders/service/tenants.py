@@ -36,10 +36,15 @@ class TenantSettings:
     emulator_enabled: bool = False
 
 
+def tenant_settings(uow: UnitOfWork, tenant_id: TenantId) -> TenantSettings:
+    """The tenant's settings (the defaults for a tenant that is gone)."""
+    tenant = uow.tenants.get(tenant_id)
+    return tenant.settings if tenant is not None else TenantSettings()
+
+
 def billing_rules(uow: UnitOfWork, tenant_id: TenantId) -> BillingRules:
     """The tenant's proration rules (Zuora's defaults for a tenant that is gone)."""
-    tenant = uow.tenants.get(tenant_id)
-    return tenant.settings.billing if tenant is not None else BillingRules()
+    return tenant_settings(uow, tenant_id).billing
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

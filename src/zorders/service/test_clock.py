@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 from zorders.domain.errors import Category, InvalidValue, NotFound, Resource, ZuoraError
 from zorders.service.ports import Clock, Store, UnitOfWork
+from zorders.service.tenants import TenantSettings, tenant_settings
 from zorders.types import TenantId
 
 #: The furthest one call may move the clock (a typo of a few zeros should not overflow dates).
@@ -43,10 +44,14 @@ class OffsetClock:
 
 def tenant_clock(uow: UnitOfWork, tenant_id: TenantId, clock: Clock) -> Clock:
     """The tenant's clock: ``clock`` itself unless the tenant's test clock was advanced."""
-    tenant = uow.tenants.get(tenant_id)
-    if tenant is None or not tenant.settings.clock_offset_ms:
+    return settings_clock(tenant_settings(uow, tenant_id), clock)
+
+
+def settings_clock(settings: TenantSettings, clock: Clock) -> Clock:
+    """The clock of a tenant with these settings (for a caller that has read them)."""
+    if not settings.clock_offset_ms:
         return clock
-    return OffsetClock(clock, timedelta(milliseconds=tenant.settings.clock_offset_ms))
+    return OffsetClock(clock, timedelta(milliseconds=settings.clock_offset_ms))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
