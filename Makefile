@@ -32,7 +32,7 @@ layers: install
 check: lint typecheck layers
 
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 test: check pytest
 
