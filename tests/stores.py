@@ -7,12 +7,14 @@ the databases (SQLite, PostgreSQL) for the tiers that need a file or a server.
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 from zorders.config import MEMORY_URL
+from zorders.domain.orders import Order, OrderStatus
 from zorders.store.memory_tables import ConstraintViolation
 
 STORE_KINDS = ("memory", "sqlite", "postgres")
@@ -37,3 +39,19 @@ def store_url(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     assert kind == "postgres", kind
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+def stored_order(n: int, created_at: str = "2027-01-01 10:00:00") -> Order:
+    """A bare order to store (``O-0000000n``), created at ``created_at``."""
+    return Order(
+        id=f"{n:032x}",
+        number=f"O-{n:08d}",
+        order_date=date(2027, 1, 1),
+        account_id="a",
+        account_number="A00000001",
+        currency="USD",
+        category="NewSales",
+        status=OrderStatus.COMPLETED,
+        subscriptions=(),
+        created_at=created_at,
+    )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
+from tests.stores import stored_order
 from tests.unit.domain.builders import create
-from zorders.domain.orders import Order, OrderStatus
 from zorders.service.ports import Store
 from zorders.types import TenantId
 
@@ -14,28 +13,13 @@ TENANT = TenantId("t" * 32)
 OTHER = TenantId("o" * 32)
 
 
-def _order(n: int, created_at: str) -> Order:
-    return Order(
-        id=f"{n:032x}",
-        number=f"O-{n:08d}",
-        order_date=date(2027, 1, 1),
-        account_id="a",
-        account_number="A00000001",
-        currency="USD",
-        category="NewSales",
-        status=OrderStatus.COMPLETED,
-        subscriptions=(),
-        created_at=created_at,
-    )
-
-
 def test_orders_list_newest_first_with_ties_broken_by_id(store: Store) -> None:
     with store.begin() as uow:
         orders = uow.tenant(TENANT).orders
-        orders.add(_order(1, "2027-01-01 10:00:00"))
-        orders.add(_order(3, "2027-01-01 10:00:01"))
-        orders.add(_order(2, "2027-01-01 10:00:01"))  # same second as 3, smaller id
-        uow.tenant(OTHER).orders.add(_order(9, "2027-01-01 11:00:00"))
+        orders.add(stored_order(1, "2027-01-01 10:00:00"))
+        orders.add(stored_order(3, "2027-01-01 10:00:01"))
+        orders.add(stored_order(2, "2027-01-01 10:00:01"))  # same second as 3, smaller id
+        uow.tenant(OTHER).orders.add(stored_order(9, "2027-01-01 11:00:00"))
     with store.begin(write=False) as uow:
         orders = uow.tenant(TENANT).orders
         first = orders.list(offset=0, limit=2)

@@ -12,12 +12,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.stores import CONSTRAINT_ERRORS
+from tests.stores import CONSTRAINT_ERRORS, stored_order
 from tests.unit.domain.builders import BASIC, PRODUCT, SEATS, account, create
 from zorders.domain.catalog import Product
 from zorders.domain.invoicing import Invoice, Payment
 from zorders.domain.numbering import NumberKind
-from zorders.domain.orders import Order, OrderStatus
+from zorders.domain.orders import OrderStatus
 from zorders.service.idempotency import IdempotencyRecord, RequestFingerprint, StoredResponse
 from zorders.service.limits import PeerCounts
 from zorders.service.ports import Store
@@ -44,19 +44,7 @@ def _product(n: int) -> Product:
     return replace(PRODUCT, id=f"p-{n}", sku=f"SKU-{n}", product_number=f"PC-{n}", name=f"P{n}")
 
 
-def _order(n: int, created_at: str = "2027-01-01 10:00:00") -> Order:
-    return Order(
-        id=f"{n:032x}",
-        number=f"O-{n:08d}",
-        order_date=date(2027, 1, 1),
-        account_id="a",
-        account_number="A00000001",
-        currency="USD",
-        category="NewSales",
-        status=OrderStatus.COMPLETED,
-        subscriptions=(),
-        created_at=created_at,
-    )
+_order = stored_order
 
 
 def _invoice(n: int) -> Invoice:
