@@ -26,22 +26,67 @@ _TAG = "_t"
 
 def encode(value: Any) -> Any:
     """A JSON-compatible form of ``value`` (dataclasses, enums, dates, Decimals, tuples)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {_TAG: type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = encode(getattr(value, f.name))
-        return out
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [encode(item) for item in value]
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    return value
+    convert = _ENCODERS.get(value.__class__)
+    if convert is None:
+        convert = _ENCODERS[value.__class__] = _encoder(value.__class__)
+    return convert(value)
+
+
+Encoder = Callable[[Any], Any]
+
+#: Each type's encoder, found by the exact class: a dataclass's is generated once (its
+#: fields read by name into a dict literal), so encoding an aggregate is a few lookups per
+#: value instead of ``is_dataclass``, ``fields`` and isinstance checks on every one.
+_ENCODERS: dict[type, Encoder] = {}
+
+
+def _encoder(cls: type) -> Encoder:
+    if dataclasses.is_dataclass(cls):
+        return _dataclass_encoder(cls)
+    if issubclass(cls, Enum):
+        return _enum_value
+    if issubclass(cls, Decimal):
+        return str
+    if issubclass(cls, datetime | date):
+        return _isoformat
+    if issubclass(cls, tuple | list):
+        return _encode_items
+    if issubclass(cls, dict):
+        return _encode_mapping
+    return _identity
+
+
+def _dataclass_encoder(cls: type) -> Encoder:
+    items = [f"{_TAG!r}: {cls.__name__!r}"]
+    for n, f in enumerate(dataclasses.fields(cls)):
+        # Plain values (str, int, None, …) skip the call: most fields hold one.
+        items.append(
+            f"{f.name!r}: (_x{n} if (_x{n} := v.{f.name}).__class__ in _plain else _e(_x{n}))"
+        )
+    source = "def encode_dataclass(v):\n    return {" + ", ".join(items) + "}\n"
+    namespace: dict[str, Any] = {"_e": encode, "_plain": _PLAIN}
+    exec(source, namespace)
+    generated: Encoder = namespace["encode_dataclass"]
+    return generated
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _enum_value(value: Any) -> Any:
+    return value.value
+
+
+def _isoformat(value: Any) -> Any:
+    return value.isoformat()
+
+
+def _encode_items(value: Any) -> Any:
+    return [encode(item) for item in value]
+
+
+def _encode_mapping(value: Any) -> Any:
+    return {str(k): encode(v) for k, v in value.items()}
 
 
 def dumps(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 
 import orjson
 import pytest
@@ -193,3 +194,45 @@ def test_a_constructor_fills_the_slots_of_a_frozen_dataclass_as_init_would() -> 
     with pytest.raises(FrozenInstanceError):
         built.count = 2  # type: ignore[misc]
     assert constructor(Checked) is Checked  # its __post_init__ must run
+
+
+class _Level(int, Enum):
+    LOW = 1
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    amount: Decimal
+    when: date
+    level: _Level
+    flag: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
+class _Tree:
+    leaves: tuple[_Leaf, ...]
+    by_name: dict[str, _Leaf]
+    at: datetime
+    ratio: float
+
+
+def test_the_document_written_for_each_kind_of_value() -> None:
+    leaf = _Leaf(
+        amount=Decimal("1.50"), when=date(2027, 1, 2), level=_Level.LOW, flag=True, note=None
+    )
+    tree = _Tree(
+        leaves=(leaf,), by_name={"a": leaf}, at=datetime(2027, 1, 2, 3, 4, tzinfo=UTC), ratio=0.5
+    )
+    leaf_json = {
+        "_t": "_Leaf", "amount": "1.50", "when": "2027-01-02", "level": 1, "flag": True,
+        "note": None,
+    }  # fmt: skip
+    assert orjson.loads(dumps(tree)) == {
+        "_t": "_Tree",
+        "leaves": [leaf_json],
+        "by_name": {"a": leaf_json},
+        "at": "2027-01-02T03:04:00+00:00",
+        "ratio": 0.5,
+    }
+    assert orjson.loads(dumps([leaf, (1, "x")])) == [leaf_json, [1, "x"]]
