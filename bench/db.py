@@ -65,7 +65,7 @@ def submit_batch(
                 uow,
                 runtime.clock,
                 runtime.ids,
-            )
+            ).id
             for _ in range(count)
         ]
 

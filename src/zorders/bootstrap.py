@@ -38,6 +38,7 @@ from zorders.service.test_clock import TestClocks
 from zorders.store.memory import MemoryStore
 from zorders.store.migrate import upgrade
 from zorders.store.sql import SqlStore
+from zorders.worker.handoff import LocalHandoff
 from zorders.worker.maintenance import Maintenance
 from zorders.worker.periodic import Periodic
 from zorders.worker.runner import Worker, WorkerOptions
@@ -65,6 +66,11 @@ class Runtime:
                 high_volume_concurrency=self.settings.high_volume_concurrency_limit,
             ),
         )
+
+    @cached_property
+    def handoff(self) -> LocalHandoff:
+        """New jobs go straight to an idle in-process worker (``start_background``'s)."""
+        return LocalHandoff(self.store)
 
     @cached_property
     def emulator(self) -> Emulator:
@@ -104,6 +110,7 @@ class Runtime:
                 self.ids,
                 events=self.telemetry,
                 before_commit=self.emulator.attach,
+                handoff=self.handoff,
             ),
             accounts=AccountService(self.store, self.clock, self.ids),
             catalog=CatalogService(self.store, self.clock, self.ids),
@@ -129,6 +136,7 @@ class Runtime:
             poll_interval=self.settings.poll_interval,
         )
         self.workers = [self.worker(f"{prefix}:{n}", options) for n in range(worker_count)]
+        self.handoff.attach(self.workers)
         for worker in self.workers:
             worker.start()
         self.maintenance = Maintenance(

@@ -310,6 +310,56 @@ def test_a_new_job_is_stored_pending_without_outcome_or_lease(store: Store) -> N
     assert claimed is not None and claimed.attempts == 3
 
 
+def _handed(clock: StubClock, n: int, worker: str = "local", seconds: int = 30) -> Job:
+    """A job as a submission inserts it for an idle worker of its process (Handoff)."""
+    return replace(
+        _job(clock, n),
+        status=JobStatus.PROCESSING,
+        attempts=1,
+        started_at=clock.now(),
+        locked_by=worker,
+        locked_until=clock.now() + timedelta(seconds=seconds),
+    )
+
+
+def test_a_job_inserted_claimed_keeps_its_lease_and_no_other_worker_claims_it(
+    store: Store,
+) -> None:
+    clock = StubClock()
+    handed = _handed(clock, 1)
+    _add(store, handed)
+    with store.begin(write=False) as uow:
+        assert uow.jobs.get(TENANT, handed.id) == handed
+    assert store.queue_depth() == {"pending": 0, "processing": 1}
+    assert _claim(store, clock, worker="other") is None
+    with store.begin() as uow:
+        assert not uow.jobs.complete(
+            handed.id, worker_id="other", result=_result(), now=clock.now()
+        )
+        assert uow.jobs.complete(handed.id, worker_id="local", result=_result(), now=clock.now())
+    outcome = store.job_outcome(TENANT, handed.id)
+    assert outcome is not None and outcome.status is JobStatus.COMPLETED
+
+
+def test_a_job_inserted_claimed_is_rescued_when_its_worker_dies(store: Store) -> None:
+    clock = StubClock()
+    handed = _handed(clock, 1, seconds=30)
+    _add(store, handed)
+    clock.advance(seconds=29)
+    with store.begin() as uow:
+        assert uow.jobs.rescue_expired(clock.now()) == 0
+    clock.advance(seconds=2)
+    with store.begin() as uow:
+        assert uow.jobs.rescue_expired(clock.now()) == 1
+    again = _claim(store, clock, worker="other")
+    assert again is not None and again.id == handed.id and again.attempts == 2
+    with store.begin() as uow:  # the dead worker's lease is gone: its late commit is refused
+        assert not uow.jobs.complete(
+            handed.id, worker_id="local", result=_result(), now=clock.now()
+        )
+        assert uow.jobs.complete(handed.id, worker_id="other", result=_result(), now=clock.now())
+
+
 def test_a_job_is_found_by_its_idempotency_key_at_most_once_per_tenant(store: Store) -> None:
     clock = StubClock()
     mine = replace(_job(clock, 1), idempotency_key="k-1")
@@ -492,6 +542,37 @@ def test_a_committed_job_wakes_a_waiting_worker(store: Store) -> None:
         with store.begin() as uow:
             uow.jobs.add(_job(StubClock(), 1))
         assert woke.wait(10), "wait_for_jobs slept through the commit"
+    finally:
+        store.wake_workers()
+        waiter.join(10)
+
+
+def test_a_job_inserted_claimed_wakes_no_worker_and_a_nudge_wakes_the_ready(
+    store: Store,
+) -> None:
+    woke = threading.Event()
+    ready = threading.Event()
+    waiting = threading.Event()
+
+    def wait() -> None:
+        # PostgreSQL's listener, started by the first wait, wakes it once as it connects
+        # (for what was committed before it listened): let that pass first.
+        store.wait_for_jobs(0.5)
+        waiting.set()
+        store.wait_for_jobs(30, ready=ready.is_set)
+        woke.set()
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    try:
+        assert waiting.wait(10)
+        _add(store, _handed(StubClock(), 1))  # its worker is handed the job, nobody else
+        assert not woke.wait(0.3), "a claimed job woke the waiting workers"
+        store.nudge_waiters()  # nudged, but not ready: waits on
+        assert not woke.wait(0.3), "a nudge woke a waiter whose ready() was false"
+        ready.set()
+        store.nudge_waiters()
+        assert woke.wait(10), "a nudge did not wake a waiter whose ready() held"
     finally:
         store.wake_workers()
         waiter.join(10)

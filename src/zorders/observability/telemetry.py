@@ -54,7 +54,7 @@ class Telemetry:
         )
         self.job_wait = r.histogram(
             "zorders_job_queue_wait_seconds",
-            "Time from a job's submission to the claim of this run, by kind.",
+            "Time from a job's submission to the start of this run (claimed, or handed over), by kind.",
             ("kind",),
         )
         self.http_duration = r.histogram(

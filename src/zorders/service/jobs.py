@@ -82,5 +82,18 @@ class JobOutcome:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A worker's exclusive hold on a job until ``until`` (``locked_by``, ``locked_until``)."""
+
+    worker_id: str
+    until: datetime
+
+    def claimed(self, job: Job) -> bool:
+        """True if ``job`` was claimed with this very lease (not an earlier job returned
+        for the same Idempotency-Key)."""
+        return job.locked_by == self.worker_id and job.locked_until == self.until
+
+
 def job_error_text(code: int, message: str) -> str:
     return f"[{code}]: {message}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zorders.domain.activation import Activated, SubscriptionTriggerDates, update_trigger_dates
 from zorders.domain.errors import InvalidValue, NotFound, Resource
@@ -11,7 +11,7 @@ from zorders.domain.orders import place_order
 from zorders.domain.subscriptions import Subscription
 from zorders.service.billing_run import run_billing
 from zorders.service.context import load_order_context
-from zorders.service.jobs import Job, JobKind, JobStatus
+from zorders.service.jobs import Job, JobKind, JobStatus, Lease
 from zorders.service.numbering import SequenceNumbering
 from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
 from zorders.service.preview import preview_order
@@ -76,28 +76,49 @@ def check_request_shape(request: OrderRequest, *, limit: int, preview: bool) -> 
         )
 
 
-def submit_order(cmd: SubmitOrder, uow: UnitOfWork, clock: Clock, ids: IdFactory) -> JobId:
+def submit_order(
+    cmd: SubmitOrder,
+    uow: UnitOfWork,
+    clock: Clock,
+    ids: IdFactory,
+    *,
+    lease: Lease | None = None,
+) -> Job:
     """Insert the job carrying ``cmd.request``; it commits with the caller's unit of work,
-    so a jobId handed to a client always names a committed job."""
+    so a jobId handed to a client always names a committed job.
+
+    With ``lease``, the job is inserted already claimed by that worker (its first attempt,
+    started now): a worker of this process that was idle takes it from here, with no claim
+    transaction (``Handoff``). Returns the new job, or the earlier job of the same
+    idempotency key (never a second one).
+    """
     check_request_shape(cmd.request, limit=ASYNC_LIMIT, preview=cmd.kind is JobKind.PREVIEW_ORDER)
     if cmd.idempotency_key is not None:
         earlier = uow.jobs.by_idempotency_key(cmd.tenant_id, cmd.idempotency_key)
         if earlier is not None:
-            return earlier.id  # the same request, retried: never a second job
+            return earlier  # the same request, retried: never a second job
     now = clock.now()
     job = Job(
         id=JobId(ids.new_id()),
         tenant_id=cmd.tenant_id,
         kind=cmd.kind,
-        status=JobStatus.PENDING,
+        status=JobStatus.PENDING if lease is None else JobStatus.PROCESSING,
         request=cmd.request,
         created_at=now,
         updated_at=now,
         track_id=cmd.track_id,
         idempotency_key=cmd.idempotency_key,
     )
+    if lease is not None:
+        job = replace(
+            job,
+            attempts=1,
+            started_at=now,
+            locked_by=lease.worker_id,
+            locked_until=lease.until,
+        )
     uow.jobs.add(job)
-    return job.id
+    return job
 
 
 def create_order(
@@ -225,7 +246,7 @@ class OrderService:
 
     def submit(self, cmd: SubmitOrder) -> JobId:
         with self._store.begin() as uow:
-            return submit_order(cmd, uow, self._clock, self._ids)
+            return submit_order(cmd, uow, self._clock, self._ids).id
 
     def create(self, tenant_id: TenantId, request: OrderRequest) -> CreateOrderResult:
         """``POST /v1/orders``: the same engine as the async job, within the sync limits."""

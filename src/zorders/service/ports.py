@@ -7,7 +7,7 @@ transaction: what its repositories write commits together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -19,7 +19,7 @@ from zorders.domain.numbering import NumberKind
 from zorders.domain.orders import Order
 from zorders.domain.subscriptions import Subscription
 from zorders.service.idempotency import IdempotencyRecord, StoredResponse
-from zorders.service.jobs import Job, JobOutcome, JobResult
+from zorders.service.jobs import Job, JobOutcome, JobResult, Lease
 from zorders.service.limits import PeerCounts
 from zorders.service.tenants import Tenant
 from zorders.types import JobId, TenantId
@@ -150,7 +150,9 @@ class NumberRegistry(Protocol):
 
 class JobRepository(Protocol):
     def add(self, job: Job) -> None:
-        """Insert a pending job; workers are woken once the transaction commits."""
+        """Insert the job as given: pending (workers are woken once the transaction
+        commits), or already claimed by a worker of this process (``Handoff``: its lease,
+        ``started_at`` and first attempt are set, and no other worker is woken)."""
         ...
 
     def get(self, tenant_id: TenantId, job_id: JobId) -> Job | None: ...
@@ -348,10 +350,40 @@ class Store(Protocol):
         """Raise if the store cannot be reached (``/readyz``)."""
         ...
 
-    def wait_for_jobs(self, timeout: float) -> None:
-        """Block until a job may be runnable (a commit added one) or ``timeout`` passes."""
+    def wait_for_jobs(self, timeout: float, ready: Callable[[], bool] | None = None) -> None:
+        """Block until a job may be runnable (a commit added one), ``ready()`` holds (checked
+        when ``nudge_waiters`` wakes the waiters), or ``timeout`` passes."""
         ...
 
-    def wake_workers(self) -> None: ...
+    def wake_workers(self) -> None:
+        """Tell waiting workers that a job may be runnable."""
+        ...
+
+    def nudge_waiters(self) -> None:
+        """Wake waiting threads to check their ``ready`` only (no job was queued)."""
+        ...
 
     def close(self) -> None: ...
+
+
+class Handoff(Protocol):
+    """Workers of this process that take a new job straight from its submission.
+
+    When one of them is idle, the submission reserves it, inserts the job already claimed
+    by it, and delivers the job once committed: no claim transaction and no queue wait,
+    and nothing lost either, since the job commits with a lease (a worker that dies with
+    it is rescued as any other). Otherwise the job is queued for whoever claims it.
+    """
+
+    def reserve(self, now: datetime) -> Lease | None:
+        """An idle worker's lease on the next job, held for this submission; None if every
+        worker is busy. A reservation ends with ``deliver`` or ``release``."""
+        ...
+
+    def deliver(self, lease: Lease, job: Job) -> None:
+        """Hand the committed job to the reserved worker."""
+        ...
+
+    def release(self, lease: Lease) -> None:
+        """End a reservation without a job (the submission failed or found an earlier job)."""
+        ...

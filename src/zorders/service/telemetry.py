@@ -11,7 +11,7 @@ class JobEvents(Protocol):
         ...
 
     def job_started(self, kind: str, waited_seconds: float) -> None:
-        """A worker claimed a job that had waited this long since its submission."""
+        """A worker started a job (claimed, or handed over) this long after its submission."""
         ...
 
     def job_finished(self, kind: str, outcome: str, seconds: float) -> None:

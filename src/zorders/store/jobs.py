@@ -25,6 +25,19 @@ def _opt_time(value: datetime | None) -> datetime | None:
     return None if value is None else from_db_time(value)
 
 
+def _claim_columns(job: Job) -> dict[str, Any]:
+    """A new job's claim: none when it is pending; its worker's lease when it is inserted
+    already claimed, handed to a worker of the submitting process (ports.Handoff)."""
+    if job.status is not JobStatus.PROCESSING:
+        return {}
+    assert job.started_at is not None and job.locked_until is not None
+    return {
+        "started_at": to_db_time(job.started_at),
+        "locked_by": job.locked_by,
+        "locked_until": to_db_time(job.locked_until),
+    }
+
+
 def job_from_row(row: Any) -> Job:
     return Job(
         id=JobId(row["id"]),
@@ -152,9 +165,11 @@ class SqlJobs:
                 "created_at": to_db_time(job.created_at),
                 "updated_at": to_db_time(job.updated_at),
                 "idempotency_key": job.idempotency_key,
+                **_claim_columns(job),
             },
         )
-        self._on_added()
+        if job.status is JobStatus.PENDING:
+            self._on_added()
 
     def get(self, tenant_id: TenantId, job_id: JobId) -> Job | None:
         row = self._conn.execute(_BY_ID, {"p_id": job_id, "p_tenant": tenant_id}).first()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
@@ -23,6 +23,7 @@ from zorders.store.memory_jobs import (
 )
 from zorders.store.memory_repositories import MemoryTenants, MemoryTenantScope, MemoryTokens
 from zorders.store.memory_tables import Tables, Transaction
+from zorders.store.wakeups import Wakeups
 from zorders.types import JobId, TenantId
 
 
@@ -67,9 +68,7 @@ class MemoryStore:
         self._writing = threading.local()
         self._seq = itertools.count(1)
         self._queue = RunQueue()
-        self._wake = threading.Condition()
-        self._signals = 0
-        self._seen = threading.local()
+        self._wakeups = Wakeups()
 
     @property
     def local_reads(self) -> bool:
@@ -124,17 +123,13 @@ class MemoryStore:
         """Always reachable: the data is in this process."""
 
     def wake_workers(self) -> None:
-        with self._wake:
-            self._signals += 1
-            self._wake.notify_all()
+        self._wakeups.signal()
 
-    def wait_for_jobs(self, timeout: float) -> None:
-        # As SqlStore: each thread remembers the last signal it saw, so a commit between its
-        # empty claim and this wait is not missed.
-        with self._wake:
-            seen = getattr(self._seen, "signals", 0)
-            self._wake.wait_for(lambda: self._signals != seen, timeout=timeout)
-            self._seen.signals = self._signals
+    def nudge_waiters(self) -> None:
+        self._wakeups.nudge()
+
+    def wait_for_jobs(self, timeout: float, ready: Callable[[], bool] | None = None) -> None:
+        self._wakeups.wait(timeout, ready)
 
     def close(self) -> None:
         self.wake_workers()

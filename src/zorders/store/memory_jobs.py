@@ -84,20 +84,23 @@ class MemoryJobs:
             key = (job.tenant_id, job.idempotency_key)
             unique(tables.job_keys, key, "jobs", "tenant_id", "idempotency_key")
             tables.job_keys[key] = job.id
-        # What the SQL insert keeps of a new job: no outcome, no lease, due at creation.
+        # What the SQL insert keeps of a new job: no outcome, due at creation; a lease only
+        # when it is inserted claimed, handed to a local worker (service.ports.Handoff).
+        claimed = job.status is JobStatus.PROCESSING
         stored = dataclasses.replace(
             job,
             created_at=utc(job.created_at),
             updated_at=utc(job.updated_at),
             result=None,
             error=None,
-            started_at=None,
+            started_at=opt_utc(job.started_at) if claimed else None,
             finished_at=None,
-            locked_by=None,
-            locked_until=None,
+            locked_by=job.locked_by if claimed else None,
+            locked_until=opt_utc(job.locked_until) if claimed else None,
         )
         self._put(tables, stored, stored.created_at)
-        self._on_added()
+        if job.status is JobStatus.PENDING:
+            self._on_added()
 
     def _put(self, tables: Tables, job: Job, run_at: datetime) -> None:
         self._tx.touched_jobs.add(job.id)

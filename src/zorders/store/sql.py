@@ -31,6 +31,7 @@ from zorders.store.repositories import (
     SqlTokens,
     erase_tenant,
 )
+from zorders.store.wakeups import Wakeups
 from zorders.types import JobId, TenantId
 
 log = logging.getLogger("zorders.store")
@@ -164,9 +165,8 @@ class SqlStore:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self.engine = make_engine(database_url)
-        self._wake = threading.Condition()
-        self._signals = 0
-        self._seen = threading.local()
+        self._wakeups = Wakeups()
+        self._listener_lock = threading.Lock()
         self._listener: PgListener | None = None
         database = self.engine.url.database
         #: SQLite file reads outside SQLAlchemy (the poll's fast path); None otherwise.
@@ -240,22 +240,18 @@ class SqlStore:
             self.wake_workers()
 
     def wake_workers(self) -> None:
-        with self._wake:
-            self._signals += 1
-            self._wake.notify_all()
+        self._wakeups.signal()
 
-    def wait_for_jobs(self, timeout: float) -> None:
+    def nudge_waiters(self) -> None:
+        self._wakeups.nudge()
+
+    def wait_for_jobs(self, timeout: float, ready: Callable[[], bool] | None = None) -> None:
         if self.dialect == "postgresql" and self._listener is None:
-            with self._wake:
+            with self._listener_lock:
                 if self._listener is None:
                     self._listener = PgListener(self.engine, JOBS_CHANNEL, self.wake_workers)
                     self._listener.start()
-        # Each waiting thread remembers the last signal it saw, so a commit that lands
-        # between its empty claim and this wait is not missed.
-        with self._wake:
-            seen = getattr(self._seen, "signals", 0)
-            self._wake.wait_for(lambda: self._signals != seen, timeout=timeout)
-            self._seen.signals = self._signals
+        self._wakeups.wait(timeout, ready)
 
     def close(self) -> None:
         if self._listener is not None:

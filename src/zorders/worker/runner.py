@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from zorders.domain.errors import InternalError, LockContention, ZuoraError
 from zorders.observability.logs import log_context
@@ -15,6 +15,7 @@ from zorders.service.handlers import JOB_HANDLERS, JobHandler
 from zorders.service.jobs import Job, JobKind, WorkerCrash, job_error_text
 from zorders.service.ports import Clock, IdFactory, Store
 from zorders.service.telemetry import JobEvents, NoJobEvents
+from zorders.worker.handoff import HandoffSlot
 
 log = logging.getLogger("zorders.worker")
 
@@ -53,6 +54,8 @@ class Worker:
         self._events: JobEvents = events or NoJobEvents()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        #: Where a submission of this process may hand this worker a job while it waits.
+        self.slot = HandoffSlot()
 
     def run_once(self) -> bool:
         """Claim and run one job; False if none was runnable."""
@@ -63,8 +66,7 @@ class Worker:
             )
         if job is None:
             return False
-        self._events.job_started(job.kind.value, (now - job.created_at).total_seconds())
-        self._run(job)
+        self._start(job, now)
         return True
 
     def run_until_idle(self) -> int:
@@ -73,6 +75,10 @@ class Worker:
         while self.run_once():
             count += 1
         return count
+
+    def _start(self, job: Job, now: datetime) -> None:
+        self._events.job_started(job.kind.value, (now - job.created_at).total_seconds())
+        self._run(job)
 
     def _run(self, job: Job) -> None:
         # Log records of the run carry the job id and the client's Zuora-Track-Id.
@@ -169,7 +175,18 @@ class Worker:
                     continue
             except Exception:
                 log.exception("worker %s: claim failed", self.name)
-            self._store.wait_for_jobs(self._options.poll_interval)
+            job = self._wait()
+            if job is not None:
+                self._start(job, self._clock.now())
+
+    def _wait(self) -> Job | None:
+        """Wait for queued jobs; returns a job a submission handed over meanwhile, if any."""
+        self.slot.open()
+        try:
+            self._store.wait_for_jobs(self._options.poll_interval, ready=self.slot.delivered)
+        finally:
+            job = self.slot.close()
+        return job
 
 
 class _LeaseLost(Exception):
