@@ -232,3 +232,24 @@ def test_fused_polls_count_against_the_limits_and_release_them(client: ApiClient
     assert refused.headers["Zuora-Track-Id"] == "t-429"
     assert len(refused.headers["Zuora-Request-Id"]) == 36
     assert handed == [path]  # refused by the layers, which answer 429 as ever
+
+
+def test_a_finished_job_polled_again_answers_alike_until_it_is_deleted(
+    client: ApiClient, reference: TestClient
+) -> None:
+    """Finished answers are rendered once per version (http/poll.py): never for the wrong
+    version, and never for a job no longer in the store."""
+    done = client.post("/v1/async/orders", json=order(create_subscription(FLAT))).json()["jobId"]
+    client.drain()
+    path = f"/v1/async-jobs/{done}"
+    for _ in range(2):
+        for version in ("", "211.0", "2024-05-20"):
+            assert _same(client, reference, path, **{"Zuora-Version": version}) == 200
+    first = client.get(path, headers={"Zuora-Version": "211.0"})
+    again = client.get(path, headers={"Zuora-Version": "211.0"})
+    assert first.content == again.content
+    assert first.content != client.get(path).content  # 211.0 answers in its own shape
+    with client.runtime.store.begin() as uow:
+        (demo,) = uow.tenants.list()
+        assert uow.jobs.delete_tenant(demo.id) == 1
+    assert _same(client, reference, path) == 404
