@@ -157,25 +157,8 @@ def _error(scope: Scope, receive: Receive, error: ZuoraError) -> Answer:
 def _found(outcome: JobOutcome, version: str | None, tenant: Tenant) -> Answer:
     # Any string is looked up: job ids are 32 hex characters, but Zuora documents a
     # UUID, so no format is enforced; an unknown id is simply not found (category 40).
-    key = (id(outcome), version, tenant.settings.zuora_version)
-    rendered = _RENDERED.get(key)
-    if rendered is None or rendered[0] is not outcome:
-        body = render_json(job_json(outcome, _version(version, tenant)))
-        rendered = (outcome, body, str(len(body)).encode())
-        if outcome.status.finished:
-            if len(_RENDERED) >= _RENDERED_MAX:
-                _RENDERED.clear()
-            _RENDERED[key] = rendered
-    return 200, [(b"content-length", rendered[2]), (b"content-type", _JSON)], rendered[1]
-
-
-#: A finished job's answer, by the very outcome object and the version it was rendered
-#: for: the store hands out one outcome per finished row (``store.jobs.outcome_from_row``),
-#: so a job polled again is answered with the bytes rendered for it last time. Keyed by
-#: identity, with the outcome kept alive beside its bytes so that its id is not reused
-#: while the entry lasts (each dict operation is atomic; a hit is checked by identity).
-_RENDERED: dict[tuple[int, str | None, str], tuple[JobOutcome, bytes, bytes]] = {}
-_RENDERED_MAX = 512
+    body = render_json(job_json(outcome, _version(version, tenant)))
+    return 200, [(b"content-length", str(len(body)).encode()), (b"content-type", _JSON)], body
 
 
 def polled_job(scope: Scope) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import orjson
@@ -83,29 +83,6 @@ def _result_decoder() -> Decoder:
 
 
 def outcome_from_row(
-    job_id: JobId, kind: str, status: str, error: str | None, result: str | None
-) -> JobOutcome:
-    if status in _FINISHED and (result is None or len(result) <= _MEMO_RESULT_CHARS):
-        return _finished_outcome(job_id, kind, status, error, result)
-    return _decode_outcome(job_id, kind, status, error, result)
-
-
-_FINISHED = frozenset({JobStatus.COMPLETED.value, JobStatus.FAILED.value})
-#: A finished job's row never changes, and clients poll a job until they see it finished
-#: (often again after): its outcome is decoded once per process for the same row. The
-#: whole row is the key, so a row that did change is decoded anew. Bounded: results as
-#: long as a typical order's (a few subscriptions), and the most recently polled jobs.
-_MEMO_RESULT_CHARS = 4096
-
-
-@lru_cache(maxsize=512)
-def _finished_outcome(
-    job_id: JobId, kind: str, status: str, error: str | None, result: str | None
-) -> JobOutcome:
-    return _decode_outcome(job_id, kind, status, error, result)
-
-
-def _decode_outcome(
     job_id: JobId, kind: str, status: str, error: str | None, result: str | None
 ) -> JobOutcome:
     outcome: JobOutcome = _outcome(
