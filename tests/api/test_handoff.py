@@ -30,6 +30,13 @@ class Served:
     runtime: Runtime
     tenant_id: TenantId
 
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Until the worker waits for work: after a job, it first looks for queued ones."""
+        deadline = time.monotonic() + timeout
+        while self.runtime.handoff.idle() != 1:
+            assert time.monotonic() < deadline, "the worker never became idle"
+            time.sleep(0.005)
+
     def submit(self, body: dict[str, Any] | None = None, **kwargs: Any) -> JobId:
         response = self.client.post(
             "/v1/async/orders", json=body or order(create_subscription(FLAT)), **kwargs
@@ -70,6 +77,7 @@ def _handed_over(job: Job) -> bool:
 
 
 def test_an_idle_worker_runs_a_new_job_without_claiming_it(served: Served) -> None:
+    served.wait_idle()
     job_id = served.submit()
     job = served.finished(job_id)
     assert job.status is JobStatus.COMPLETED
@@ -83,6 +91,7 @@ def test_an_idle_worker_runs_a_new_job_without_claiming_it(served: Served) -> No
 
 def test_while_the_worker_is_reserved_a_new_job_waits_in_the_queue(served: Served) -> None:
     # Another submission's transaction under way holds the only worker.
+    served.wait_idle()
     lease = served.runtime.handoff.reserve(served.runtime.clock.now())
     assert lease is not None
     assert served.runtime.handoff.reserve(served.runtime.clock.now()) is None
@@ -100,12 +109,15 @@ def test_a_refused_submission_gives_the_worker_back(served: Served) -> None:
     assert refused.status_code == 400, refused.text
     # Refused by the submission itself, inside its transaction (service.orders).
     assert "must not be empty" in refused.text
+    served.wait_idle()
     job = served.finished(served.submit())
     assert job.status is JobStatus.COMPLETED and _handed_over(job)
 
 
 def test_a_retried_idempotency_key_hands_over_nothing_new(served: Served) -> None:
+    served.wait_idle()
     first = served.finished(served.submit(headers={"Idempotency-Key": "k-1"}))
+    served.wait_idle()
     # The service itself, as a retry that reaches it would (the HTTP layer usually replays
     # the stored answer before that): the earlier job, and the worker is free again.
     again = served.runtime.api_context().orders.submit(
@@ -117,6 +129,7 @@ def test_a_retried_idempotency_key_hands_over_nothing_new(served: Served) -> Non
         )
     )
     assert again == first.id
+    served.wait_idle()  # not left reserved by the retry
     job = served.finished(served.submit())
     assert job.status is JobStatus.COMPLETED and _handed_over(job)
 

@@ -64,6 +64,9 @@ class HandoffSlot:
                 self._state = _State.IDLE
                 self._cond.notify_all()
 
+    def idle(self) -> bool:
+        return self._state is _State.IDLE
+
     def delivered(self) -> bool:
         """Whether a job is waiting here (the worker's wake-up condition)."""
         return self._state is _State.DELIVERED
@@ -88,6 +91,11 @@ class LocalHandoff:
     def attach(self, workers: Sequence[Worker]) -> None:
         """The workers that take handed-off jobs (the process's in-process workers)."""
         self._workers = {worker.name: worker for worker in workers}
+
+    def idle(self) -> int:
+        """How many of the workers wait for work now (a worker that has just finished a job
+        looks for queued ones first, in a claim of its own, before it waits)."""
+        return sum(worker.slot.idle() for worker in self._workers.values())
 
     def reserve(self, now: datetime) -> Lease | None:
         for worker in self._workers.values():
