@@ -139,3 +139,27 @@ def test_a_stopped_worker_is_handed_nothing(served: Served) -> None:
     assert served.runtime.handoff.reserve(served.runtime.clock.now()) is None
     job_id = served.submit()
     assert served.job(job_id).status is JobStatus.PENDING
+
+
+def test_a_worker_outlives_a_handed_over_job_that_could_not_start(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = served.runtime.telemetry.job_started
+    calls = []
+
+    def fails_once(kind: str, waited_seconds: float) -> None:
+        calls.append(kind)
+        if len(calls) == 1:
+            raise RuntimeError("metrics broke")
+        started(kind, waited_seconds)
+
+    monkeypatch.setattr(served.runtime.telemetry, "job_started", fails_once)
+    served.wait_idle()
+    stuck = served.submit()
+    served.wait_idle()  # the worker logged the failure and waits for work again
+    assert len(calls) == 1
+    # Its job keeps the lease it was inserted with: the rescuer returns it when it ends.
+    job = served.job(stuck)
+    assert job.status is JobStatus.PROCESSING and job.locked_until is not None
+    done = served.finished(served.submit())
+    assert done.status is JobStatus.COMPLETED and _handed_over(done)

@@ -176,8 +176,12 @@ class Worker:
             except Exception:
                 log.exception("worker %s: claim failed", self.name)
             job = self._wait()
-            if job is not None:
+            if job is None:
+                continue
+            try:
                 self._start(job, self._clock.now())
+            except Exception:  # as a claimed one's: the job keeps its lease, to be rescued
+                log.exception("worker %s: a job handed over could not run", self.name)
 
     def _wait(self) -> Job | None:
         """Wait for queued jobs; returns a job a submission handed over meanwhile, if any."""
