@@ -87,6 +87,7 @@ def test_an_idle_worker_runs_a_new_job_without_claiming_it(served: Served) -> No
     assert polled["result"]["orderNumber"] == "O-00000001"
     metrics = served.client.get("/metrics").text
     assert 'zorders_job_queue_wait_seconds_count{kind="AsyncCreateOrder"} 1' in metrics
+    assert 'zorders_jobs_handed_over_total{kind="AsyncCreateOrder"} 1' in metrics
 
 
 def test_while_the_worker_is_reserved_a_new_job_waits_in_the_queue(served: Served) -> None:
@@ -102,6 +103,9 @@ def test_while_the_worker_is_reserved_a_new_job_waits_in_the_queue(served: Serve
     job = served.finished(job_id)
     assert job.status is JobStatus.COMPLETED
     assert not _handed_over(job) and job.attempts == 1
+    metrics = served.client.get("/metrics").text
+    assert 'zorders_jobs_submitted_total{kind="AsyncCreateOrder"} 1' in metrics
+    assert 'zorders_jobs_handed_over_total{kind="AsyncCreateOrder"} 0' in metrics
 
 
 def test_a_refused_submission_gives_the_worker_back(served: Served) -> None:

@@ -83,6 +83,7 @@ def test_metrics_are_prometheus_text_without_a_token(client: ApiClient) -> None:
     names = {family.name for family in text_string_to_metric_families(answer.text)}
     assert {
         "zorders_jobs_submitted",
+        "zorders_jobs_handed_over",
         "zorders_jobs_completed",
         "zorders_jobs_failed",
         "zorders_job_duration_seconds",

@@ -36,6 +36,11 @@ class Telemetry:
         self.jobs_submitted = r.counter(
             "zorders_jobs_submitted_total", "Jobs accepted (committed), by kind.", ("kind",)
         )
+        self.jobs_handed_over = r.counter(
+            "zorders_jobs_handed_over_total",
+            "Jobs handed to an idle worker of the submitting process at their commit, by kind.",
+            ("kind",),
+        )
         self.jobs_completed = r.counter(
             "zorders_jobs_completed_total", "Jobs that completed, by kind.", ("kind",)
         )
@@ -73,6 +78,7 @@ class Telemetry:
         for kind in job_kinds:
             for counter in (
                 self.jobs_submitted,
+                self.jobs_handed_over,
                 self.jobs_completed,
                 self.jobs_failed,
                 self.jobs_retried,
@@ -81,8 +87,10 @@ class Telemetry:
 
     # -- the JobEvents port (service.telemetry) ---------------------------------------
 
-    def job_submitted(self, kind: str) -> None:
+    def job_submitted(self, kind: str, *, handed_over: bool) -> None:
         self.jobs_submitted.inc(kind)
+        if handed_over:
+            self.jobs_handed_over.inc(kind)
 
     def job_started(self, kind: str, waited_seconds: float) -> None:
         self.job_wait.observe(max(waited_seconds, 0.0), kind)

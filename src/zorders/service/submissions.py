@@ -38,6 +38,7 @@ class ObservedOrderService(OrderService):
     def submit(self, cmd: SubmitOrder) -> JobId:
         handoff = self._handoff
         lease = None if handoff is None else handoff.reserve(self._clock.now())
+        handed_over = False
         if handoff is None or lease is None:
             job = self._insert(cmd, None)
         else:
@@ -46,11 +47,12 @@ class ObservedOrderService(OrderService):
             except BaseException:
                 handoff.release(lease)
                 raise
-            if lease.claimed(job):
+            handed_over = lease.claimed(job)
+            if handed_over:
                 handoff.deliver(lease, job)
             else:  # an earlier job of the same Idempotency-Key: nothing new to run
                 handoff.release(lease)
-        self._events.job_submitted(cmd.kind.value)
+        self._events.job_submitted(cmd.kind.value, handed_over=handed_over)
         return job.id
 
     def _insert(self, cmd: SubmitOrder, lease: Lease | None) -> Job:

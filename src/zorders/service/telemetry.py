@@ -6,8 +6,9 @@ from typing import Protocol
 
 
 class JobEvents(Protocol):
-    def job_submitted(self, kind: str) -> None:
-        """A job of ``kind`` (its Zuora ``jobType``) was committed."""
+    def job_submitted(self, kind: str, *, handed_over: bool) -> None:
+        """A job of ``kind`` (its Zuora ``jobType``) was committed; ``handed_over``: to an
+        idle worker of this process, rather than to the queue (``ports.Handoff``)."""
         ...
 
     def job_started(self, kind: str, waited_seconds: float) -> None:
@@ -22,7 +23,7 @@ class JobEvents(Protocol):
 class NoJobEvents:
     """Listens to nothing (tests and tools that need no metrics)."""
 
-    def job_submitted(self, kind: str) -> None:
+    def job_submitted(self, kind: str, *, handed_over: bool) -> None:
         pass
 
     def job_started(self, kind: str, waited_seconds: float) -> None:
