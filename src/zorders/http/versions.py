@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -14,31 +14,35 @@ _LEGACY = re.compile(r"^\d{3}(\.0)?$")
 
 @dataclass(frozen=True, order=True, slots=True)
 class ZuoraVersion:
-    """Legacy numbers (``186.0``) sort before dated versions (``2024-05-20``)."""
+    """Legacy numbers (``186.0``) sort before dated versions (``2024-05-20``). Made by
+    ``parse_version``, which decides the switches once per version (every request reads
+    one; a property comparing versions cost two calls each time)."""
 
     dated: bool
     number: float
     day: date
     text: str
-
-    @property
-    def http_error_statuses(self) -> bool:
-        """From 2024-05-20 errors carry real HTTP statuses; before, HTTP 200."""
-        return self >= _REAL_STATUSES
-
-    @property
-    def subscriptions_list(self) -> bool:
-        """From 223.0 order results list ``subscriptions`` instead of ``subscriptionNumbers``."""
-        return self >= _SUBSCRIPTIONS
-
-    @property
-    def catalog_plans_as_url(self) -> bool:
-        """From 230.0 the catalog's ``productRatePlans`` is a URL instead of an array."""
-        return self >= _PLANS_URL
+    #: From 2024-05-20 errors carry real HTTP statuses; before, HTTP 200.
+    http_error_statuses: bool = field(default=False, compare=False, repr=False)
+    #: From 223.0 order results list ``subscriptions`` instead of ``subscriptionNumbers``.
+    subscriptions_list: bool = field(default=False, compare=False, repr=False)
+    #: From 230.0 the catalog's ``productRatePlans`` is a URL instead of an array.
+    catalog_plans_as_url: bool = field(default=False, compare=False, repr=False)
 
 
 @lru_cache(maxsize=64)  # every request parses one; the values are frozen, so share them
 def parse_version(text: str) -> ZuoraVersion:
+    version = _parse(text)
+    return replace(
+        version,
+        http_error_statuses=version >= _REAL_STATUSES,
+        subscriptions_list=version >= _SUBSCRIPTIONS,
+        catalog_plans_as_url=version >= _PLANS_URL,
+    )
+
+
+def _parse(text: str) -> ZuoraVersion:
+    """``text``'s version, its switches not set yet."""
     value = text.strip()
     if _LEGACY.match(value):
         return ZuoraVersion(dated=False, number=float(value), day=date.min, text=value)
@@ -51,6 +55,6 @@ def parse_version(text: str) -> ZuoraVersion:
     return ZuoraVersion(dated=True, number=0.0, day=day, text=value)
 
 
-_REAL_STATUSES = parse_version("2024-05-20")
-_SUBSCRIPTIONS = parse_version("223.0")
-_PLANS_URL = parse_version("230.0")
+_REAL_STATUSES = _parse("2024-05-20")
+_SUBSCRIPTIONS = _parse("223.0")
+_PLANS_URL = _parse("230.0")

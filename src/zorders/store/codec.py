@@ -279,19 +279,10 @@ def _generate(cls: type) -> Decoder:
     for n, (name, read) in enumerate(fields):
         namespace[f"_d{n}"] = read
         values.append((name, _inline(read, f"data[{name!r}]", n, namespace)))
-    setters = _slot_setters(cls)
-    if setters is None:
+    build = _fill(cls, values, namespace, "        ")
+    if build is None:
         arguments = ", ".join(f"{name}={value}" for name, value in values)
         build = [f"        return _cls({arguments})"]
-    else:
-        # A frozen dataclass's __init__ assigns each field through object.__setattr__;
-        # its slots take the values directly, at less than half the cost.
-        namespace["_new"] = object.__new__
-        build = ["        _o = _new(_cls)"]
-        for n, (name, value) in enumerate(values):
-            namespace[f"_s{n}"] = setters[name]
-            build.append(f"        _s{n}(_o, {value})")
-        build.append("        return _o")
     source = (
         "def decode(data):\n"
         "    if data is None:\n"
@@ -307,34 +298,54 @@ def _generate(cls: type) -> Decoder:
 
 def constructor(cls: type) -> Callable[..., Any]:
     """``cls`` itself, or for a frozen slotted dataclass a function taking the same keywords
-    (every field) that fills the slots directly (see ``_generate``)."""
-    setters = _slot_setters(cls)
-    if setters is None:
+    (every field) that fills the slots directly (see ``_fill``)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    namespace: dict[str, Any] = {"_cls": cls}
+    build = _fill(cls, [(name, name) for name in names], namespace, "    ")
+    if build is None:
         return cls
-    names = list(setters)
-    namespace: dict[str, Any] = {"_cls": cls, "_new": object.__new__}
-    lines = [f"def make(*, {', '.join(names)}):", "    _o = _new(_cls)"]
-    for n, name in enumerate(names):
-        namespace[f"_s{n}"] = setters[name]
-        lines.append(f"    _s{n}(_o, {name})")
-    lines.append("    return _o")
-    exec(compile("\n".join(lines) + "\n", f"<constructor: {cls.__qualname__}>", "exec"), namespace)
+    source = f"def make(*, {', '.join(names)}):\n" + "\n".join(build) + "\n"
+    exec(compile(source, f"<constructor: {cls.__qualname__}>", "exec"), namespace)
     make: Callable[..., Any] = namespace["make"]
     return make
 
 
-def _slot_setters(cls: type) -> dict[str, Callable[[Any, Any], None]] | None:
-    """Each field's slot setter, when ``cls.__init__`` is the dataclass's own and would do
-    nothing but assign every field (no ``__post_init__``, no field left out of it)."""
-    if not cls.__dataclass_params__.init or hasattr(cls, "__post_init__"):  # type: ignore[attr-defined]
+def _fill(
+    cls: type, values: list[tuple[str, str]], namespace: dict[str, Any], indent: str
+) -> list[str] | None:
+    """Lines that build ``cls`` from each field's expression and return it, without its
+    ``__init__``, when that ``__init__`` is a frozen slotted dataclass's own and would do
+    nothing but assign every field (no ``__post_init__``, no field left out of it); else
+    None. Such an ``__init__`` assigns each field through ``object.__setattr__``.
+
+    A class straight on ``object`` is filled as a plain twin of it (same slots, so the same
+    memory layout) with ordinary attribute stores, then becomes a ``cls`` by assigning
+    ``__class__``, which CPython allows between such classes. A class on a dataclass base
+    (whose frozen ``__setattr__`` the twin would inherit) has its slots set by their
+    descriptors. ``namespace`` gets the names the lines use; ``_cls`` must be ``cls``."""
+    params = cls.__dataclass_params__  # type: ignore[attr-defined]
+    fields = dataclasses.fields(cls)
+    if not params.init or not params.frozen or hasattr(cls, "__post_init__"):
         return None
-    setters = {}
-    for f in dataclasses.fields(cls):
-        slot = next((k.__dict__[f.name] for k in cls.__mro__ if f.name in k.__dict__), None)
-        if not f.init or not isinstance(slot, types.MemberDescriptorType):
-            return None
-        setters[f.name] = slot.__set__
-    return setters
+    if any(not f.init for f in fields):
+        return None
+    slots = cls.__dict__.get("__slots__")
+    if cls.__bases__ == (object,) and slots is not None and set(slots) == {f.name for f in fields}:
+        namespace["_twin"] = type(
+            f"{cls.__name__}Fill", (), {"__slots__": slots, "__module__": cls.__module__}
+        )
+        lines = ["_o = _twin()", *(f"_o.{name} = {value}" for name, value in values)]
+        lines.append("_o.__class__ = _cls")
+    else:
+        lines = ["_o = _new(_cls)"]
+        namespace["_new"] = object.__new__
+        for n, (name, value) in enumerate(values):
+            slot = next((k.__dict__[name] for k in cls.__mro__ if name in k.__dict__), None)
+            if not isinstance(slot, types.MemberDescriptorType):
+                return None
+            namespace[f"_s{n}"] = slot.__set__
+            lines.append(f"_s{n}(_o, {value})")
+    return [indent + line for line in [*lines, "return _o"]]
 
 
 def _inline(read: Decoder, value: str, n: int, namespace: dict[str, Any]) -> str:

@@ -31,3 +31,9 @@ def test_switches(version: str, statuses: bool, subscriptions: bool, plans_url: 
 def test_bad_versions_are_invalid_values(bad: str) -> None:
     with pytest.raises(InvalidValue):
         parse_version(bad)
+
+
+def test_versions_order_and_compare_by_their_text_not_their_switches() -> None:
+    assert parse_version("186.0") < parse_version("223.0") < parse_version("2024-05-20")
+    assert parse_version(" 223.0 ") == parse_version("223.0")
+    assert sorted({parse_version("230.0"), parse_version("230.0 ")}) == [parse_version("230.0")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -194,6 +196,33 @@ def test_a_constructor_fills_the_slots_of_a_frozen_dataclass_as_init_would() -> 
     with pytest.raises(FrozenInstanceError):
         built.count = 2  # type: ignore[misc]
     assert constructor(Checked) is Checked  # its __post_init__ must run
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Base:
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class _Derived(_Base):
+    size: int
+
+
+def test_a_value_filled_through_its_twin_is_its_own_class_through_and_through() -> None:
+    """Decoded values are filled as a plain twin of their class, then become the class."""
+    decoded = loads('{"count": 1, "ratio": 0.5, "names": ["a"], "state": null}', Primitives)
+    built = Primitives(count=1, ratio=0.5, names=("a",))
+    assert type(decoded) is Primitives
+    assert decoded == built and hash(decoded) == hash(built) and repr(decoded) == repr(built)
+    assert not hasattr(decoded, "__dict__")
+    with pytest.raises(FrozenInstanceError):
+        decoded.count = 2  # type: ignore[misc]
+    assert dataclasses.replace(decoded, count=2).count == 2
+    assert pickle.loads(pickle.dumps(decoded)) == decoded
+    # A class on a dataclass base (no twin: it would inherit the frozen __setattr__).
+    derived = loads('{"name": "n", "size": 3}', _Derived)
+    assert type(derived) is _Derived and derived == _Derived(name="n", size=3)
+    assert constructor(_Derived)(name="n", size=3) == derived
 
 
 class _Level(int, Enum):
