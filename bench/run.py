@@ -46,7 +46,7 @@ FULL = Sizes(
     claim_jobs=100,
     preview_periods=(12, 60, 120),
     preview_subscriptions=(1, 10, 100, 300),
-    preview_repeats=5,
+    preview_repeats=9,
 )
 QUICK = Sizes(
     poll_seconds=1,
