@@ -67,9 +67,7 @@ def _time(
             if round_ or not repeats:
                 times[n].append(elapsed)
             items[n] = sum(len(invoice.items) for invoice in result.invoices or ())
-    return [
-        {"ms": round(min(t), 3), "invoice_items": i} for t, i in zip(times, items, strict=True)
-    ]
+    return [{"ms": round(min(t), 3), "invoice_items": i} for t, i in zip(times, items, strict=True)]
 
 
 def _curve(points: dict[int, Any], unit: str) -> dict[str, Any]:
