@@ -42,9 +42,6 @@ class PeerCounts:
     in_flight_high_volume: int
 
 
-_NO_PEERS = PeerCounts(requests=0, in_flight=0, in_flight_high_volume=0)
-
-
 class Decision(NamedTuple):
     """One call's verdict and the numbers its headers show. Immutable like the other values,
     but a tuple: every API call makes one, and a frozen dataclass's ``__init__`` (a
@@ -60,6 +57,10 @@ class Decision(NamedTuple):
     concurrency_limit: int
     concurrency_remaining: int
     retry_after: int
+
+
+#: ``Decision(*fields)`` without the NamedTuple's ``__new__`` (a Python function).
+_decision = tuple.__new__
 
 
 @dataclass(kw_only=True, slots=True)
@@ -86,6 +87,8 @@ class Limiter:
         self._window: tuple[datetime, datetime] | None = None
 
     def acquire(self, tenant: Tenant, *, high_volume: bool) -> Decision:
+        # Every API call makes a decision, and the poll is the hot path: written out flat
+        # (no helper calls, the tuple built without the NamedTuple's keyword __new__).
         settings = tenant.settings
         rate_limit = settings.rate_limit_per_minute or self._defaults.requests_per_minute
         if high_volume:
@@ -100,24 +103,29 @@ class Limiter:
             start = _window_start(now)
             bounds = self._window = (start, start + WINDOW)
         window = bounds[0]
-        # int((window + WINDOW - now).total_seconds()) without datetime arithmetic (every
-        # API call makes a decision; the poll is the hot path): whole seconds left.
+        # int((window + WINDOW - now).total_seconds()) without datetime arithmetic: whole
+        # seconds left.
         reset = (_WINDOW_SECONDS - now.second - (1 if now.microsecond else 0)) or 1
+        tenant_id = tenant.id
         with self._lock:
-            local = self._local_for(tenant.id, window)
-            peers = self._peers.get(tenant.id, _NO_PEERS)
-            used = local.requests + peers.requests
-            in_flight = (
-                local.in_flight_high_volume + peers.in_flight_high_volume
-                if high_volume
-                else local.in_flight + peers.in_flight
-            )
-            refused_by = None
+            local = self._local.get(tenant_id)
+            if local is None:
+                local = self._local[tenant_id] = _Local(window=window)
+            elif local.window is not window and local.window != window:
+                local.window = window
+                local.requests = 0
+            peers = self._peers.get(tenant_id)
+            used = local.requests
+            in_flight = local.in_flight_high_volume if high_volume else local.in_flight
+            if peers is not None:
+                used += peers.requests
+                in_flight += peers.in_flight_high_volume if high_volume else peers.in_flight
             if used >= rate_limit:
-                refused_by = "rate"
+                refused_by: str | None = "rate"
             elif in_flight >= concurrency_limit:
                 refused_by = "concurrency"
             else:
+                refused_by = None
                 local.requests += 1
                 used += 1
                 in_flight += 1
@@ -125,18 +133,19 @@ class Limiter:
                     local.in_flight_high_volume += 1
                 else:
                     local.in_flight += 1
-        return Decision(
-            allowed=refused_by is None,
-            refused_by=refused_by,
-            rate_limit=rate_limit,
-            rate_remaining=rate_limit - used if used < rate_limit else 0,
-            rate_reset=reset,
-            concurrency_type="High-volume" if high_volume else "Default",
-            concurrency_limit=concurrency_limit,
-            concurrency_remaining=(
-                concurrency_limit - in_flight if in_flight < concurrency_limit else 0
+        return _decision(
+            Decision,
+            (
+                refused_by is None,
+                refused_by,
+                rate_limit,
+                rate_limit - used if used < rate_limit else 0,
+                reset,
+                "High-volume" if high_volume else "Default",
+                concurrency_limit,
+                concurrency_limit - in_flight if in_flight < concurrency_limit else 0,
+                reset if refused_by == "rate" else 1,
             ),
-            retry_after=reset if refused_by == "rate" else 1,
         )
 
     def release(self, tenant_id: TenantId, *, high_volume: bool) -> None:
@@ -145,9 +154,10 @@ class Limiter:
             if local is None:
                 return
             if high_volume:
-                local.in_flight_high_volume = max(local.in_flight_high_volume - 1, 0)
-            else:
-                local.in_flight = max(local.in_flight - 1, 0)
+                if local.in_flight_high_volume > 0:
+                    local.in_flight_high_volume -= 1
+            elif local.in_flight > 0:
+                local.in_flight -= 1
 
     def sync(self) -> None:
         """Publish this process's counts and read the others' (about once a second)."""
@@ -182,15 +192,6 @@ class Limiter:
             )
         with self._lock:
             self._peers = dict(peers)
-
-    def _local_for(self, tenant_id: TenantId, window: datetime) -> _Local:
-        local = self._local.get(tenant_id)
-        if local is None:
-            local = self._local[tenant_id] = _Local(window=window)
-        elif local.window != window:
-            local.window = window
-            local.requests = 0
-        return local
 
 
 def _window_start(now: datetime) -> datetime:
