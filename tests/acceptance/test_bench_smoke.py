@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from bench import loadgen
+from bench import loadgen, report
 
 pytestmark = pytest.mark.acceptance
 
@@ -74,8 +74,6 @@ def test_wrk_script_quotes_what_it_sends() -> None:
 
 
 def test_a_target_missed_in_a_digit_rounding_hides_shows_that_digit() -> None:
-    from bench import report
-
     poll = {"ratios": {"16": {"throughput_vs_ceiling": 0.4984, "p99_vs_ceiling": 1.617}}}
     shown = {t.name: (t.measured, t.passed) for t in report.targets({"poll": {"1": poll}})}
     assert shown["poll throughput, 16 connections, 1 process"] == ("0.498 x", False)
