@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -20,7 +22,12 @@ from zorders.domain.numbering import NumberKind
 from zorders.domain.order_actions import OrderRequest
 from zorders.service.jobs import Job, JobKind, JobStatus
 from zorders.service.ports import Store
-from zorders.service.results import CreateOrderResult
+from zorders.service.results import (
+    CreateOrderResult,
+    PreviewOrderResult,
+    SubscriptionOutcome,
+    create_order_fields,
+)
 from zorders.types import JobId, TenantId
 from zorders.worker.runner import Worker
 
@@ -53,8 +60,14 @@ def _result() -> CreateOrderResult:
         account_number="A-1",
         account_id="2",
         status="Completed",
-        subscriptions=(),
-    )
+        subscriptions=(
+            SubscriptionOutcome(
+                number="A-S1", id="3", status="Active", owner_account_id="2",
+                owner_account_number="A-1",
+            ),
+        ),
+        paid_amount=Decimal("10.50"),
+    )  # fmt: skip
 
 
 def test_job_round_trips(store: Store) -> None:
@@ -73,7 +86,7 @@ def test_job_outcome_is_the_polls_view_of_a_job(store: Store) -> None:
     pending = store.job_outcome(TENANT, job.id)
     assert pending is not None
     assert (pending.id, pending.kind, pending.status) == (job.id, job.kind, JobStatus.PENDING)
-    assert pending.result is None and pending.error is None
+    assert pending.order is None and pending.preview is None and pending.error is None
     assert store.job_outcome(OTHER, job.id) is None
     assert store.job_outcome(TENANT, JobId("f" * 32)) is None
     lease = clock.now() + timedelta(seconds=30)
@@ -82,7 +95,26 @@ def test_job_outcome_is_the_polls_view_of_a_job(store: Store) -> None:
         assert uow.jobs.complete(job.id, worker_id="w", result=_result(), now=clock.now())
     done = store.job_outcome(TENANT, job.id)
     assert done is not None
-    assert (done.status, done.result, done.error) == (JobStatus.COMPLETED, _result(), None)
+    assert (done.status, done.preview, done.error) == (JobStatus.COMPLETED, None, None)
+    # A create-order result is read as plain fields; a stored document keeps its union tags.
+    assert done.order is not None
+    assert _untagged(done.order) == create_order_fields(_result())
+    preview = _job(clock, 2)
+    _add(store, preview)
+    previewed = PreviewOrderResult(charge_metrics=None, invoices=(), not_previewed=("Usage",))
+    with store.begin() as uow:
+        assert uow.jobs.claim(worker_id="w", now=clock.now(), lease_until=lease) is not None
+        assert uow.jobs.complete(preview.id, worker_id="w", result=previewed, now=clock.now())
+    shown = store.job_outcome(TENANT, preview.id)
+    assert shown is not None and (shown.preview, shown.order) == (previewed, None)
+
+
+def _untagged(document: Any) -> Any:
+    if isinstance(document, dict):
+        return {k: _untagged(v) for k, v in document.items() if k != "_t"}
+    if isinstance(document, list):
+        return [_untagged(v) for v in document]
+    return document
 
 
 def test_claim_takes_the_oldest_and_is_exclusive(store: Store) -> None:

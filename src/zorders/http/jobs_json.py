@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
+from datetime import datetime
 from typing import Any
 
 from zorders.http.versions import ZuoraVersion
 from zorders.http.wire.results_json import job_json
-from zorders.service.jobs import Job
+from zorders.service.jobs import Job, JobOutcome
+from zorders.service.plain import plain
 
 
 def _time(value: datetime | None) -> str | None:
@@ -21,23 +19,6 @@ def _ms(start: datetime | None, end: datetime | None) -> int | None:
     if start is None or end is None:
         return None
     return round((end - start).total_seconds() * 1000)
-
-
-def plain(value: Any) -> Any:
-    """A frozen value as JSON-ready data, field by field (names as zorders parsed them)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return plain(value.value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
-    return value
 
 
 def job_summary_json(job: Job) -> dict[str, Any]:
@@ -58,7 +39,7 @@ def job_summary_json(job: Job) -> dict[str, Any]:
 
 def job_detail_json(job: Job, version: ZuoraVersion) -> dict[str, Any]:
     """The summary, the timings, the parsed request and the job as Zuora's poll shows it."""
-    polled = job_json(job, version)
+    polled = job_json(JobOutcome.of(job), version)
     result = polled["result"] or {}
     subscriptions = [s["subscriptionNumber"] for s in result.get("subscriptions", [])] or list(
         result.get("subscriptionNumbers", [])

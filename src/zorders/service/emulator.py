@@ -206,7 +206,9 @@ class Emulator:
             polls = self._polls[outcome.id] = self._polls.get(outcome.id, 0) + 1
         held = polls <= attached.directive.hold_polls or self._clock.now() < attached.held_until
         if held and outcome.status.finished:
-            return replace(outcome, status=JobStatus.PROCESSING, result=None, error=None)
+            return replace(
+                outcome, status=JobStatus.PROCESSING, order=None, preview=None, error=None
+            )
         return outcome
 
 

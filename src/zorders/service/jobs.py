@@ -7,7 +7,12 @@ from datetime import datetime
 from enum import Enum
 
 from zorders.domain.order_actions import OrderRequest
-from zorders.service.results import CreateOrderResult, PreviewOrderResult
+from zorders.service.results import (
+    CreateOrderFields,
+    CreateOrderResult,
+    PreviewOrderResult,
+    create_order_fields,
+)
 from zorders.types import JobId, TenantId
 
 
@@ -84,8 +89,24 @@ class JobOutcome:
     id: JobId
     kind: JobKind
     status: JobStatus
-    result: JobResult | None = None
+    #: A create-order job's result as plain fields: the store's document as read. The poll
+    #: renders it without building the dataclasses, which cost more than the rendering.
+    order: CreateOrderFields | None = None
+    #: A preview job's result.
+    preview: PreviewOrderResult | None = None
     error: str | None = None
+
+    @classmethod
+    def of(cls, job: Job) -> JobOutcome:
+        result = job.result
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            status=job.status,
+            order=create_order_fields(result) if isinstance(result, CreateOrderResult) else None,
+            preview=result if isinstance(result, PreviewOrderResult) else None,
+            error=job.error,
+        )
 
 
 @dataclass(frozen=True, slots=True)

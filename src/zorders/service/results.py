@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NotRequired, TypedDict, cast
 
 from zorders.domain.billing import ChargeMetrics, InvoiceItem
 from zorders.service.order_delta import OrderDeltaMetrics
+from zorders.service.plain import plain
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -42,6 +44,45 @@ class CreateOrderResult:
     payment_status: str | None = None
     #: ``orderLineItems[{id, itemNumber}]``, in request order.
     order_line_items: tuple[LineItemOutcome, ...] = ()
+
+
+class SubscriptionFields(TypedDict):
+    number: str
+    id: str
+    status: str
+    owner_account_id: str
+    owner_account_number: str
+
+
+class LineItemFields(TypedDict):
+    id: str
+    item_number: str
+
+
+class CreateOrderFields(TypedDict):
+    """A ``CreateOrderResult`` as plain data, field for field (``plain``): Decimals as
+    strings, tuples as lists. The store keeps a result in this form, and the job poll
+    renders it without building the dataclasses (architecture "The hot path"). A field
+    with a default may be missing from a document stored before the field existed."""
+
+    order_number: str
+    order_id: str
+    account_number: str
+    account_id: str
+    status: str
+    subscriptions: list[SubscriptionFields]
+    return_ids: NotRequired[bool]
+    invoice_numbers: NotRequired[list[str]]
+    invoice_ids: NotRequired[list[str]]
+    payment_number: NotRequired[str | None]
+    payment_id: NotRequired[str | None]
+    paid_amount: NotRequired[str | None]
+    payment_status: NotRequired[str | None]
+    order_line_items: NotRequired[list[LineItemFields]]
+
+
+def create_order_fields(result: CreateOrderResult) -> CreateOrderFields:
+    return cast(CreateOrderFields, plain(result))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -93,6 +93,11 @@ def dumps(value: Any) -> str:
     return orjson.dumps(encode(value)).decode()
 
 
+def tag(document: Any) -> Any:
+    """The class name ``encode`` tagged a dataclass's document with; None for other JSON."""
+    return document.get(_TAG) if document.__class__ is dict else None
+
+
 def loads(text: str, cls: Any) -> Any:
     return decode(orjson.loads(text), cls)
 

@@ -13,8 +13,9 @@ from sqlalchemy.sql.elements import BindParameter
 
 from zorders.domain.order_actions import OrderRequest
 from zorders.service.jobs import Job, JobKind, JobOutcome, JobResult, JobStatus
+from zorders.service.results import CreateOrderResult
 from zorders.store import schema as t
-from zorders.store.codec import Decoder, constructor, decoder, dumps, loads
+from zorders.store.codec import Decoder, constructor, decoder, dumps, loads, tag
 from zorders.store.repositories import from_db_time, to_db_time
 from zorders.types import JobId, TenantId
 
@@ -75,6 +76,7 @@ _STATUSES = {status.value: status for status in JobStatus}
 
 
 _outcome = constructor(JobOutcome)
+_ORDER = CreateOrderResult.__name__
 
 
 @cache
@@ -85,11 +87,21 @@ def _result_decoder() -> Decoder:
 def outcome_from_row(
     job_id: JobId, kind: str, status: str, error: str | None, result: str | None
 ) -> JobOutcome:
+    order = preview = None
+    if result is not None:
+        document = orjson.loads(result)
+        # A create-order result stays the document it was stored as (CreateOrderFields):
+        # the poll renders it as read, without building its dataclasses.
+        if tag(document) == _ORDER:
+            order = document
+        else:
+            preview = _result_decoder()(document)
     outcome: JobOutcome = _outcome(
         id=job_id,
         kind=_KINDS.get(kind) or JobKind(kind),
         status=_STATUSES.get(status) or JobStatus(status),
-        result=None if result is None else _result_decoder()(orjson.loads(result)),
+        order=order,
+        preview=preview,
         error=error,
     )
     return outcome

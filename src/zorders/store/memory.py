@@ -107,10 +107,7 @@ class MemoryStore:
         row = self._committed.jobs.get(job_id)
         if row is None or row.job.tenant_id != tenant_id:
             return None
-        job = row.job
-        return JobOutcome(
-            id=job.id, kind=job.kind, status=job.status, result=job.result, error=job.error
-        )
+        return JobOutcome.of(row.job)
 
     def queue_depth(self) -> dict[str, int]:
         tables = self._committed

@@ -17,6 +17,7 @@ from zorders.http.wire.results_json import create_result_json, preview_result_js
 from zorders.service.jobs import JobKind
 from zorders.service.orders import SubmitOrder
 from zorders.service.queries import OrderPage
+from zorders.service.results import create_order_fields
 from zorders.service.tenants import Tenant
 
 router = APIRouter(tags=["Orders"])
@@ -76,7 +77,9 @@ def create_order(
     result = api(request).orders.create(
         tenant.id, commands.create_order_request(body, return_ids=return_ids)
     )
-    return ZuoraJSONResponse(create_result_json(result, request_version(request)))
+    return ZuoraJSONResponse(
+        create_result_json(create_order_fields(result), request_version(request))
+    )
 
 
 @router.post("/v1/orders/preview", summary="Preview an order")

@@ -7,58 +7,70 @@ from typing import Any
 
 from zorders.domain.billing import ChargeMetrics, InvoiceItem
 from zorders.http.versions import ZuoraVersion
-from zorders.service.jobs import Job, JobKind, JobOutcome, JobStatus
+from zorders.service.jobs import JobKind, JobOutcome, JobStatus
 from zorders.service.order_delta import OrderDelta, OrderDeltaMetrics
 from zorders.service.results import (
-    CreateOrderResult,
+    CreateOrderFields,
     PreviewInvoice,
     PreviewOrderResult,
+    SubscriptionFields,
     SubscriptionMetrics,
 )
 
 
-def create_result_json(result: CreateOrderResult, version: ZuoraVersion) -> dict[str, Any]:
+def create_result_json(result: CreateOrderFields, version: ZuoraVersion) -> dict[str, Any]:
+    """An order's result (``POST /v1/orders``, a create-order job's poll) from its fields:
+    the poll's come from the store's document as read (``JobOutcome.order``)."""
     body: dict[str, Any] = {
         "success": True,
-        "orderNumber": result.order_number,
-        "accountNumber": result.account_number,
-        "status": result.status,
+        "orderNumber": result["order_number"],
+        "accountNumber": result["account_number"],
+        "status": result["status"],
     }
+    return_ids = result.get("return_ids", False)
+    subscriptions = result["subscriptions"]
     # Before 223.0 the numbers are a flat list; from it, objects (facts §4).
-    if version.subscriptions_list:
+    if not version.subscriptions_list:
+        body["subscriptionNumbers"] = [s["number"] for s in subscriptions]
+    elif return_ids:
         body["subscriptions"] = [
-            {
-                "subscriptionNumber": s.number,
-                "status": s.status,
-                "subscriptionOwnerNumber": s.owner_account_number,
-                "subscriptionOwnerId": s.owner_account_id,
-                **({"subscriptionId": s.id} if result.return_ids else {}),
-            }
-            for s in result.subscriptions
+            {**_subscription(s), "subscriptionId": s["id"]} for s in subscriptions
         ]
     else:
-        body["subscriptionNumbers"] = [s.number for s in result.subscriptions]
-    if result.return_ids:
-        body["orderId"] = result.order_id
-        body["accountId"] = result.account_id
-        body["subscriptionIds"] = [s.id for s in result.subscriptions]
-    if result.invoice_numbers:
-        body["invoiceNumbers"] = list(result.invoice_numbers)
-        if result.return_ids:
-            body["invoiceIds"] = list(result.invoice_ids)
-    if result.payment_number is not None:
-        body["paymentNumber"] = result.payment_number
-        # paidAmount is a string in Zuora's schema (facts §2).
-        body["paidAmount"] = str(result.paid_amount)
-        body["paymentStatus"] = result.payment_status
-        if result.return_ids:
-            body["paymentId"] = result.payment_id
-    if result.order_line_items:
+        body["subscriptions"] = [_subscription(s) for s in subscriptions]
+    if return_ids:
+        body["orderId"] = result["order_id"]
+        body["accountId"] = result["account_id"]
+        body["subscriptionIds"] = [s["id"] for s in subscriptions]
+    invoice_numbers = result.get("invoice_numbers")
+    if invoice_numbers:
+        body["invoiceNumbers"] = list(invoice_numbers)
+        if return_ids:
+            body["invoiceIds"] = list(result.get("invoice_ids", ()))
+    payment_number = result.get("payment_number")
+    if payment_number is not None:
+        body["paymentNumber"] = payment_number
+        # paidAmount is a string in Zuora's schema (facts §2); the fields hold a string.
+        body["paidAmount"] = result.get("paid_amount")
+        body["paymentStatus"] = result.get("payment_status")
+        if return_ids:
+            body["paymentId"] = result.get("payment_id")
+    line_items = result.get("order_line_items")
+    if line_items:
         # Zuora's samples show both keys without returnIds (facts §4, order basics tutorial).
         body["orderLineItems"] = [
-            {"id": item.id, "itemNumber": item.item_number} for item in result.order_line_items
+            {"id": item["id"], "itemNumber": item["item_number"]} for item in line_items
         ]
     return body
+
+
+def _subscription(s: SubscriptionFields) -> dict[str, Any]:
+    return {
+        "subscriptionNumber": s["number"],
+        "status": s["status"],
+        "subscriptionOwnerNumber": s["owner_account_number"],
+        "subscriptionOwnerId": s["owner_account_id"],
+    }
 
 
 _NONE = Decimal(0)
@@ -245,16 +257,17 @@ _ZUORA_STATUS = {status: status.zuora for status in JobStatus}
 _JOB_TYPE = {kind: kind.value for kind in JobKind}
 
 
-def job_json(job: Job | JobOutcome, version: ZuoraVersion) -> dict[str, Any]:
+def job_json(job: JobOutcome, version: ZuoraVersion) -> dict[str, Any]:
     """``GET /v1/async-jobs/{jobId}``: ``success`` is true whenever the job was found."""
     result: dict[str, Any] | None = None
     status = job.status
-    if status is JobStatus.COMPLETED and job.result is not None:
-        if isinstance(job.result, CreateOrderResult):
-            result = create_result_json(job.result, version)
-        else:
-            result = {"success": True, **preview_result_json(job.result)}
-        result["jobType"] = _JOB_TYPE[job.kind]
+    if status is JobStatus.COMPLETED:
+        if job.order is not None:
+            result = create_result_json(job.order, version)
+        elif job.preview is not None:
+            result = {"success": True, **preview_result_json(job.preview)}
+        if result is not None:
+            result["jobType"] = _JOB_TYPE[job.kind]
     return {
         "status": _ZUORA_STATUS[status],
         "errors": job.error if status is JobStatus.FAILED else None,
