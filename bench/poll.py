@@ -92,6 +92,12 @@ def measure(run: Run, server: Server, database: str) -> dict[str, Any]:
             "p99_vs_ceiling": _ratio(results, "zorders", "ceiling", c, "p99_ms"),
             "bare_throughput_vs_ceiling": _ratio(results, "bare", "ceiling", c, "rps"),
             "throughput_vs_bare": _ratio(results, "zorders", "bare", c, "rps"),
+            # Each round's own ratios (its loads minutes apart at most): how far the
+            # machine's noise moves a verdict taken from the medians above.
+            "rounds": {
+                "throughput_vs_ceiling": _paired(rounds, c, "rps"),
+                "p99_vs_ceiling": _paired(rounds, c, "p99_ms"),
+            },
         }
         for c in sizes.connections
     }
@@ -120,6 +126,13 @@ def _summary(loads: list[loadgen.Load]) -> dict[str, float | int]:
         "requests": sum(x.requests for x in loads),
         "errors": sum(x.errors for x in loads),
     }
+
+
+def _paired(
+    rounds: dict[str, dict[int, list[loadgen.Load]]], connections: int, key: str
+) -> list[float]:
+    pairs = zip(rounds["zorders"][connections], rounds["ceiling"][connections], strict=True)
+    return [round(getattr(z, key) / getattr(c, key), 3) for z, c in pairs]
 
 
 def _ratio(results: dict[str, Any], a: str, b: str, connections: int, key: str) -> float:

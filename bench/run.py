@@ -33,8 +33,8 @@ class Sizes:
 
 
 FULL = Sizes(
-    poll_seconds=4,
-    poll_rounds=3,
+    poll_seconds=3,
+    poll_rounds=5,
     connections=(1, 16, 64),
     poll_processes=(1, 2),
     accept_seconds=5,

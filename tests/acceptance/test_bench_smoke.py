@@ -35,6 +35,7 @@ def test_quick_run_writes_every_measurement(tmp_path: Path) -> None:
         poll = results["poll"]["1"]
         assert poll["same_json"]
         assert all(row["16"]["errors"] == 0 for row in poll["servers"].values())
+        assert len(poll["ratios"]["16"]["rounds"]["throughput_vs_ceiling"]) == 1
         assert results["submit"]["accepted"]["sqlite"]["errors"] == 0
     latency = results["submit"]["latency"]
     assert latency["client_ms"]["p50"] >= latency["server_ms"]["p50"] > 0
@@ -78,3 +79,16 @@ def test_a_target_missed_in_a_digit_rounding_hides_shows_that_digit() -> None:
     shown = {t.name: (t.measured, t.passed) for t in report.targets({"poll": {"1": poll}})}
     assert shown["poll throughput, 16 connections, 1 process"] == ("0.498 x", False)
     assert shown["poll p99, 16 connections, 1 process"] == ("1.62 x", True)
+
+
+def test_a_poll_target_shows_the_range_of_its_rounds_ratios() -> None:
+    rounds = {"throughput_vs_ceiling": [0.47, 0.391, 0.56], "p99_vs_ceiling": [1.9, 2.31, 1.2]}
+    poll = {
+        "ratios": {"16": {"throughput_vs_ceiling": 0.52, "p99_vs_ceiling": 1.9, "rounds": rounds}}
+    }
+    shown = {t.name: (t.measured, t.passed) for t in report.targets({"poll": {"1": poll}})}
+    assert shown["poll throughput, 16 connections, 1 process"] == (
+        "0.52 x (rounds 0.39-0.56)",
+        True,
+    )
+    assert shown["poll p99, 16 connections, 1 process"] == ("1.90 x (rounds 1.20-2.31)", True)
