@@ -111,3 +111,12 @@ def preview(
 FLAT = "PRP-00000001"
 PER_UNIT = "PRP-00000002"
 TIERED = "PRP-00000003"
+
+
+def untagged(document: Any) -> Any:
+    """A stored JSON document without the codec's union tags (``"_t"``)."""
+    if isinstance(document, dict):
+        return {k: untagged(v) for k, v in document.items() if k != "_t"}
+    if isinstance(document, list):
+        return [untagged(v) for v in document]
+    return document

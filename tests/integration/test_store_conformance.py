@@ -11,12 +11,11 @@ import threading
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from tests.stores import CONSTRAINT_ERRORS
-from tests.support import CountingIds, StubClock
+from tests.support import CountingIds, StubClock, untagged
 from zorders.domain.errors import InvalidValue
 from zorders.domain.numbering import NumberKind
 from zorders.domain.order_actions import OrderRequest
@@ -98,7 +97,7 @@ def test_job_outcome_is_the_polls_view_of_a_job(store: Store) -> None:
     assert (done.status, done.preview, done.error) == (JobStatus.COMPLETED, None, None)
     # A create-order result is read as plain fields; a stored document keeps its union tags.
     assert done.order is not None
-    assert _untagged(done.order) == create_order_fields(_result())
+    assert untagged(done.order) == create_order_fields(_result())
     preview = _job(clock, 2)
     _add(store, preview)
     previewed = PreviewOrderResult(charge_metrics=None, invoices=(), not_previewed=("Usage",))
@@ -107,14 +106,6 @@ def test_job_outcome_is_the_polls_view_of_a_job(store: Store) -> None:
         assert uow.jobs.complete(preview.id, worker_id="w", result=previewed, now=clock.now())
     shown = store.job_outcome(TENANT, preview.id)
     assert shown is not None and (shown.preview, shown.order) == (previewed, None)
-
-
-def _untagged(document: Any) -> Any:
-    if isinstance(document, dict):
-        return {k: _untagged(v) for k, v in document.items() if k != "_t"}
-    if isinstance(document, list):
-        return [_untagged(v) for v in document]
-    return document
 
 
 def test_claim_takes_the_oldest_and_is_exclusive(store: Store) -> None:

@@ -13,6 +13,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support import untagged
 from zorders.http.versions import parse_version
 from zorders.http.wire.results_json import create_result_json, job_json
 from zorders.service.jobs import JobKind, JobOutcome, JobStatus
@@ -69,20 +70,12 @@ def _polled(stored: str) -> JobOutcome:
     return outcome_from_row(JobId("j1"), JobKind.CREATE_ORDER.value, "completed", None, stored)
 
 
-def _untagged(document: Any) -> Any:
-    if isinstance(document, dict):
-        return {k: _untagged(v) for k, v in document.items() if k != "_t"}
-    if isinstance(document, list):
-        return [_untagged(v) for v in document]
-    return document
-
-
 @PROPERTY
 @given(_results)
 def test_the_stored_document_is_the_results_fields(result: CreateOrderResult) -> None:
     polled = _polled(dumps(result))
     assert polled.order is not None and polled.preview is None
-    assert _untagged(polled.order) == create_order_fields(result)
+    assert untagged(polled.order) == create_order_fields(result)
 
 
 @PROPERTY
@@ -125,23 +118,27 @@ def _optional(fields: Any) -> list[str]:
     return [name for name, hint in hints.items() if typing.get_origin(hint) is NotRequired]
 
 
-def test_a_document_stored_before_the_defaulted_fields_existed_polls_with_their_defaults() -> None:
-    result = CreateOrderResult(
-        order_number="O-00000001",
-        order_id="o1",
-        account_number="A00000001",
-        account_id="a1",
-        status="Completed",
-        subscriptions=(
-            SubscriptionOutcome(
-                number="A-S00000001",
-                id="s1",
-                status="Active",
-                owner_account_id="a1",
-                owner_account_number="A00000001",
-            ),
-        ),
+def _result(**fields: Any) -> CreateOrderResult:
+    subscription = SubscriptionOutcome(
+        number="A-S00000001",
+        id="s1",
+        status="Active",
+        owner_account_id="a1",
+        owner_account_number="A00000001",
     )
+    base: dict[str, Any] = {
+        "order_number": "O-00000001",
+        "order_id": "o1",
+        "account_number": "A00000001",
+        "account_id": "a1",
+        "status": "Completed",
+        "subscriptions": (subscription,),
+    }
+    return CreateOrderResult(**(base | fields))
+
+
+def test_a_document_stored_before_the_defaulted_fields_existed_polls_with_their_defaults() -> None:
+    result = _result()
     stored = orjson.loads(dumps(result))
     for name in _optional(CreateOrderFields):
         del stored[name]
@@ -151,13 +148,7 @@ def test_a_document_stored_before_the_defaulted_fields_existed_polls_with_their_
 
 
 def test_a_payment_renders_its_amount_as_the_string_it_was_stored_as() -> None:
-    result = CreateOrderResult(
-        order_number="O-1",
-        order_id="o1",
-        account_number="A1",
-        account_id="a1",
-        status="Completed",
-        subscriptions=(),
+    result = _result(
         invoice_numbers=("INV-1",),
         invoice_ids=("i1",),
         payment_number="P-1",
