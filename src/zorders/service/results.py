@@ -61,9 +61,10 @@ class LineItemFields(TypedDict):
 
 class CreateOrderFields(TypedDict):
     """A ``CreateOrderResult`` as plain data, field for field (``plain``): Decimals as
-    strings, tuples as lists. The store keeps a result in this form, and the job poll
-    renders it without building the dataclasses (architecture "The hot path"). A field
-    with a default may be missing from a document stored before the field existed."""
+    strings, tuples as lists. The store keeps a result in this form (with the codec's
+    union tags beside the fields), and the job poll renders it without building the
+    dataclasses (architecture "The hot path"). A field with a default may be missing from
+    a document stored before the field existed."""
 
     order_number: str
     order_id: str
