@@ -286,6 +286,19 @@ def test_counters_are_per_tenant_and_kind(store: Store) -> None:
     assert (values, other, account) == ([1, 2, 3], 1, 1)
 
 
+def test_counters_take_runs_of_several_kinds_in_one_call(store: Store) -> None:
+    with store.begin() as uow:
+        counters = uow.tenant(TENANT).counters
+        counters.next_value(NumberKind.ORDER)
+        first = counters.take({NumberKind.ORDER: 3, NumberKind.CHARGE: 20})
+        after = counters.next_value(NumberKind.ORDER)
+    with store.begin() as uow:
+        second = uow.tenant(TENANT).counters.take({NumberKind.CHARGE: 1, NumberKind.ACCOUNT: 2})
+    assert first == {NumberKind.ORDER: 4, NumberKind.CHARGE: 20}
+    assert after == 5
+    assert second == {NumberKind.CHARGE: 21, NumberKind.ACCOUNT: 2}
+
+
 def test_list_jobs_newest_first_with_status_filter(store: Store) -> None:
     clock = StubClock()
     jobs = []

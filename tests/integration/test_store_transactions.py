@@ -140,3 +140,38 @@ def test_concurrent_writers_number_without_gaps_or_repeats(store: Store) -> None
     assert not failed.is_set()
     assert sorted(taken) == list(range(1, len(taken) + 1))
     assert len(taken) == 48 - sum(len(range(0, 12, 3 + t)) for t in range(4))
+
+
+def test_concurrent_runs_of_several_kinds_neither_deadlock_nor_repeat(store: Store) -> None:
+    """Each writer takes its kinds in another order: the store locks them in one order."""
+    kinds = [NumberKind.ORDER, NumberKind.SUBSCRIPTION, NumberKind.CHARGE]
+    taken: dict[NumberKind, list[int]] = {kind: [] for kind in kinds}
+    lock = threading.Lock()
+    failed = threading.Event()
+
+    def number(order: list[NumberKind], rounds: int) -> None:
+        for n in range(rounds):
+            counts = {kind: 1 + (n + i) % 3 for i, kind in enumerate(order)}
+            try:
+                with store.begin() as uow:
+                    last = uow.tenant(TENANT).counters.take(counts)
+                    if n % 4 == 3:
+                        raise Boom  # its numbers go back to the sequences
+            except Boom:
+                continue
+            except Exception:
+                failed.set()
+                raise
+            with lock:
+                for kind, count in counts.items():
+                    taken[kind].extend(range(last[kind] - count + 1, last[kind] + 1))
+
+    orders = [kinds, kinds[::-1], kinds[1:] + kinds[:1], kinds[2:] + kinds[:2]]
+    threads = [threading.Thread(target=number, args=(order, 12)) for order in orders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failed.is_set()
+    for values in taken.values():
+        assert sorted(values) == list(range(1, len(values) + 1))

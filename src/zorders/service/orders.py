@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from zorders.domain.activation import Activated, SubscriptionTriggerDates, update_trigger_dates
-from zorders.domain.errors import InvalidValue, NotFound, Resource
+from zorders.domain.errors import InvalidValue, NotFound, Resource, ZuoraError
 from zorders.domain.order_actions import OrderRequest
 from zorders.domain.orders import place_order
 from zorders.domain.subscriptions import Subscription
 from zorders.service.billing_run import run_billing
 from zorders.service.context import load_order_context
 from zorders.service.jobs import Job, JobKind, JobStatus, Lease
-from zorders.service.numbering import SequenceNumbering
+from zorders.service.numbering import DeferredNumbering, renumbered
 from zorders.service.ports import Clock, IdFactory, Store, UnitOfWork
 from zorders.service.preview import preview_order
 from zorders.service.results import (
@@ -129,16 +129,23 @@ def create_order(
     context = load_order_context(scope, request)
     settings = tenant_settings(uow, tenant_id)
     now = settings_clock(settings, clock).now()
-    numbering = SequenceNumbering(scope.counters, ids)
+    numbering = DeferredNumbering(scope.counters, ids)
     created_at = now.strftime("%Y-%m-%d %H:%M:%S")
-    outcome = place_order(
-        request,
-        context,
-        numbering,
-        created_at=created_at,
-        # "Today" policies use the UTC date: zorders tenants have no time zone setting.
-        today=now.date(),
-    )
+    try:
+        computed = place_order(
+            request,
+            context,
+            numbering,
+            created_at=created_at,
+            # "Today" policies use the UTC date: zorders tenants have no time zone setting.
+            today=now.date(),
+        )
+    except ZuoraError as error:
+        numbering.resolve_message(error)
+        raise
+    # The tenant's numbers are taken here, after the computation: from now to the commit
+    # the tenant's other orders wait for them.
+    outcome = renumbered(computed, numbering.assign())
     if outcome.created_account:
         scope.accounts.add(outcome.account)
     elif context.existing_account is not None and outcome.account != context.existing_account:

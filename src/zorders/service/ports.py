@@ -141,6 +141,11 @@ class CounterRepository(Protocol):
         """The next value of the tenant's sequence for ``kind`` (1, 2, …), gap-free on commit."""
         ...
 
+    def take(self, counts: Mapping[NumberKind, int]) -> dict[NumberKind, int]:
+        """The next ``count`` values of each kind's sequence at once; returns the last value
+        taken of each (they run from ``last - count + 1``). Gap-free on commit."""
+        ...
+
 
 class NumberRegistry(Protocol):
     def taken(self, numbers: Sequence[str]) -> frozenset[str]:

@@ -336,10 +336,15 @@ class MemoryCounters:
     def next_value(self, kind: NumberKind) -> int:
         # Gap-free like the SQL upsert: the value is this transaction's until it commits,
         # and writers take turns (MemoryStore.begin), so no one else can take it.
+        return self.take({kind: 1})[kind]
+
+    def take(self, counts: Mapping[NumberKind, int]) -> dict[NumberKind, int]:
         counters = self._tx.write("counters").counters
-        key = (self._tenant, kind.name)
-        counters[key] = value = counters.get(key, 0) + 1
-        return value
+        last = {}
+        for kind, count in counts.items():
+            key = (self._tenant, kind.name)
+            counters[key] = last[kind] = counters.get(key, 0) + count
+        return last
 
 
 class MemoryNumbers:

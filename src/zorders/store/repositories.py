@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Connection,
+    TextClause,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.sql.elements import BindParameter
 
 from zorders.domain.accounts import Account
@@ -64,18 +75,16 @@ _TAKEN = {
 }
 
 
-def _next_value(insert_into: Any) -> Any:
-    c = t.counters.c
-    return (
-        insert_into(t.counters)
-        .values(tenant_id=_TENANT, kind=bindparam("p_kind"), value=1)
-        .on_conflict_do_update(index_elements=["tenant_id", "kind"], set_={"value": c.value + 1})
-        .returning(c.value)
+@cache
+def _take(kinds: int) -> TextClause:
+    """One upsert for ``kinds`` sequences: rows ``p_kind_i`` advanced by ``p_count_i``
+    (the same SQL on SQLite and PostgreSQL; text, so it is compiled once)."""
+    rows = ", ".join(f"(:p_tenant, :p_kind_{i}, :p_count_{i})" for i in range(kinds))
+    return text(
+        f"INSERT INTO counters (tenant_id, kind, value) VALUES {rows} "
+        "ON CONFLICT (tenant_id, kind) DO UPDATE SET value = counters.value + excluded.value "
+        "RETURNING kind, value"
     )
-
-
-_NEXT_VALUE_POSTGRESQL = _next_value(postgresql.insert)
-_NEXT_VALUE_SQLITE = _next_value(sqlite.insert)
 
 
 def to_db_time(value: datetime) -> datetime:
@@ -285,7 +294,10 @@ class SqlSubscriptions:
         self._tenant = tenant_id
 
     def add_version(self, subscription: Subscription) -> None:
-        self._conn.execute(_NOT_LATEST, {"p_tenant": self._tenant, "p_key": subscription.number})
+        if subscription.version > 1:  # a first version has no earlier one to supersede
+            self._conn.execute(
+                _NOT_LATEST, {"p_tenant": self._tenant, "p_key": subscription.number}
+            )
         self._conn.execute(
             insert(t.subscriptions),
             {
@@ -417,15 +429,20 @@ class SqlCounters:
         self._tenant = tenant_id
 
     def next_value(self, kind: NumberKind) -> int:
+        return self.take({kind: 1})[kind]
+
+    def take(self, counts: Mapping[NumberKind, int]) -> dict[NumberKind, int]:
         # One upsert: concurrent first uses of a sequence cannot both insert (PostgreSQL
-        # would fail one of them), and the row lock it takes serialises the tenant's
-        # numbering until commit, so numbers are gap-free.
-        postgres = self._conn.dialect.name == "postgresql"
-        value = self._conn.execute(
-            _NEXT_VALUE_POSTGRESQL if postgres else _NEXT_VALUE_SQLITE,
-            {"p_tenant": self._tenant, "p_kind": kind.name},
-        ).scalar_one()
-        return int(value)
+        # would fail one of them), and the row locks it takes serialise the tenant's
+        # numbering until commit, so numbers are gap-free. The rows are locked in the
+        # kinds' order, the same in every transaction, so two cannot deadlock here.
+        kinds = sorted(counts, key=lambda kind: kind.name)
+        params: dict[str, object] = {"p_tenant": self._tenant}
+        for i, kind in enumerate(kinds):
+            params[f"p_kind_{i}"] = kind.name
+            params[f"p_count_{i}"] = counts[kind]
+        rows = self._conn.execute(_take(len(kinds)), params).all()
+        return {NumberKind[name]: int(value) for name, value in rows}
 
 
 def erase_tenant(conn: Connection, tenant_id: TenantId, *, catalog: bool) -> None:
