@@ -39,7 +39,7 @@ from tests.api.amending import (
     update_quantity,
 )
 from tests.conftest import ApiClient
-from tests.support import FLAT, PER_UNIT, TIERED, new_account
+from tests.support import FLAT, PER_UNIT, TIERED, create_subscription, new_account, order
 
 Check = Callable[[dict[str, Any]], None]
 
@@ -248,6 +248,28 @@ def test_business_rule_failures(
     assert text in failure["message"]
     # All or nothing: the subscription is still at version 1.
     assert subscription(client)["version"] == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_new_account_cannot_amend_another_accounts_subscription(
+    client: ApiClient, mode: str
+) -> None:
+    """The message names the new account by the number it would have had (numbers are
+    taken after the order is computed), and the failed order leaves it to the next one."""
+    subscribe(client)
+    body = amend(add_product(TIERED, "2027-02-01"))
+    del body["existingAccountNumber"]
+    body["newAccount"] = new_account()
+    ok, failure = place(client, mode, body)
+    assert not ok
+    assert failure["code"] % 100 == 30, failure
+    assert failure["message"] == (
+        f"Subscription {SUBSCRIPTION} belongs to account {ACCOUNT}, not to the order's "
+        "account A00000002."
+    )
+    again = placed(client, mode, order(create_subscription(FLAT)))
+    assert again["accountNumber"] == "A00000002"
+    assert again["subscriptions"][0]["subscriptionNumber"] == "A-S00000002"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,9 @@ Parametrised over the memory store, SQLite and PostgreSQL (tests/stores.py).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TypeVar
 
 import pytest
 
@@ -22,6 +24,7 @@ from zorders.service.tenants import Tenant, TenantSettings
 from zorders.types import JobId, TenantId
 
 TENANT = TenantId("t" * 32)
+R = TypeVar("R")
 
 
 class Boom(Exception):
@@ -112,18 +115,27 @@ def test_uncommitted_writes_are_seen_by_their_own_transaction_only(store: Store)
     assert outcome is not None and outcome.status is JobStatus.PENDING
 
 
-def test_concurrent_writers_number_without_gaps_or_repeats(store: Store) -> None:
-    taken: list[int] = []
+def _concurrently(
+    store: Store,
+    writers: list[Callable[[UnitOfWork, int], R]],
+    *,
+    rounds: int,
+    fails: Callable[[int, int], bool],
+) -> list[R]:
+    """Each writer runs ``rounds`` units of work in a thread of its own; round ``n`` of
+    writer ``w`` is rolled back when ``fails(w, n)``. Returns what the committed rounds
+    returned."""
+    taken: list[R] = []
     lock = threading.Lock()
     failed = threading.Event()
 
-    def number(rounds: int, fail_every: int) -> None:
+    def run(w: int, write: Callable[[UnitOfWork, int], R]) -> None:
         for n in range(rounds):
             try:
                 with store.begin() as uow:
-                    value = uow.tenant(TENANT).counters.next_value(NumberKind.ORDER)
-                    if n % fail_every == 0:
-                        raise Boom  # its number goes back to the sequence
+                    value = write(uow, n)
+                    if fails(w, n):
+                        raise Boom  # what it took goes back to the sequences
             except Boom:
                 continue
             except Exception:
@@ -132,46 +144,46 @@ def test_concurrent_writers_number_without_gaps_or_repeats(store: Store) -> None
             with lock:
                 taken.append(value)
 
-    threads = [threading.Thread(target=number, args=(12, 3 + t)) for t in range(4)]
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(writers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not failed.is_set()
+    return taken
+
+
+def test_concurrent_writers_number_without_gaps_or_repeats(store: Store) -> None:
+    def next_order(uow: UnitOfWork, n: int) -> int:
+        return uow.tenant(TENANT).counters.next_value(NumberKind.ORDER)
+
+    taken = _concurrently(store, [next_order] * 4, rounds=12, fails=lambda w, n: n % (3 + w) == 0)
     assert sorted(taken) == list(range(1, len(taken) + 1))
-    assert len(taken) == 48 - sum(len(range(0, 12, 3 + t)) for t in range(4))
+    assert len(taken) == 48 - sum(len(range(0, 12, 3 + w)) for w in range(4))
 
 
 def test_concurrent_runs_of_several_kinds_neither_deadlock_nor_repeat(store: Store) -> None:
     """Each writer takes its kinds in another order: the store locks them in one order."""
     kinds = [NumberKind.ORDER, NumberKind.SUBSCRIPTION, NumberKind.CHARGE]
-    taken: dict[NumberKind, list[int]] = {kind: [] for kind in kinds}
-    lock = threading.Lock()
-    failed = threading.Event()
 
-    def number(order: list[NumberKind], rounds: int) -> None:
-        for n in range(rounds):
+    def taking(
+        order: list[NumberKind],
+    ) -> Callable[[UnitOfWork, int], list[tuple[NumberKind, int]]]:
+        def take(uow: UnitOfWork, n: int) -> list[tuple[NumberKind, int]]:
             counts = {kind: 1 + (n + i) % 3 for i, kind in enumerate(order)}
-            try:
-                with store.begin() as uow:
-                    last = uow.tenant(TENANT).counters.take(counts)
-                    if n % 4 == 3:
-                        raise Boom  # its numbers go back to the sequences
-            except Boom:
-                continue
-            except Exception:
-                failed.set()
-                raise
-            with lock:
-                for kind, count in counts.items():
-                    taken[kind].extend(range(last[kind] - count + 1, last[kind] + 1))
+            last = uow.tenant(TENANT).counters.take(counts)
+            return [
+                (kind, value)
+                for kind, count in counts.items()
+                for value in range(last[kind] - count + 1, last[kind] + 1)
+            ]
+
+        return take
 
     orders = [kinds, kinds[::-1], kinds[1:] + kinds[:1], kinds[2:] + kinds[:2]]
-    threads = [threading.Thread(target=number, args=(order, 12)) for order in orders]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failed.is_set()
-    for values in taken.values():
-        assert sorted(values) == list(range(1, len(values) + 1))
+    rounds = _concurrently(
+        store, [taking(order) for order in orders], rounds=12, fails=lambda w, n: n % 4 == 3
+    )
+    for kind in kinds:
+        values = sorted(value for taken in rounds for k, value in taken if k is kind)
+        assert values == list(range(1, len(values) + 1))
