@@ -334,11 +334,11 @@ class MemoryCounters:
         self._tenant = tenant_id
 
     def next_value(self, kind: NumberKind) -> int:
-        # Gap-free like the SQL upsert: the value is this transaction's until it commits,
-        # and writers take turns (MemoryStore.begin), so no one else can take it.
         return self.take({kind: 1})[kind]
 
     def take(self, counts: Mapping[NumberKind, int]) -> dict[NumberKind, int]:
+        # Gap-free like the SQL upsert: the values are this transaction's until it commits,
+        # and writers take turns (MemoryStore.begin), so no one else can take them.
         counters = self._tx.write("counters").counters
         last = {}
         for kind, count in counts.items():
